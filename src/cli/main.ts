@@ -1,0 +1,79 @@
+/**
+ * The `literate-gpt` command line. Contract (ARCHITECTURE.md): every command takes --json
+ * and then prints exactly one JSON object on stdout; bad arguments or files give one line
+ * on stderr and exit code 2, never a stack trace.
+ */
+import { InputError } from '../errors';
+import { parseArgs } from './args';
+import { findCommand, listCommands, type CommandContext } from './commands';
+import './commands/info';
+
+function usage(): string {
+  const lines = ['usage: literate-gpt <command> [options] [--json]', '', 'commands:'];
+  for (const c of listCommands()) lines.push(`  ${c.name.padEnd(10)} ${c.summary}`);
+  lines.push('', 'LGPT_BACKEND=tensorflow|wasm|cpu forces a backend.');
+  return lines.join('\n');
+}
+
+function readStdin(): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    if (process.stdin.isTTY) { resolve(Buffer.alloc(0)); return; }
+    const chunks: Buffer[] = [];
+    process.stdin.on('data', (c: Buffer) => chunks.push(c));
+    process.stdin.on('end', () => resolve(Buffer.concat(chunks)));
+    process.stdin.on('error', reject);
+  });
+}
+
+function formatPlain(result: Record<string, unknown>): string {
+  return Object.entries(result)
+    .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+    .join('\n');
+}
+
+/** Known, user-facing failures (bad input/file) are errors with this flag or a CliError. */
+export function isUserError(e: unknown): boolean {
+  return e instanceof InputError;
+}
+
+export async function run(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === 'help') {
+    process.stdout.write(usage() + '\n');
+    return name === undefined ? 2 : 0;
+  }
+  const cmd = findCommand(name);
+  if (!cmd) {
+    process.stderr.write(`literate-gpt: unknown command '${name}' (try: ${listCommands().map((c) => c.name).join(', ')})\n`);
+    return 2;
+  }
+  try {
+    const args = parseArgs(rest, cmd.flags);
+    if (args.flags.help) {
+      const lines = [`usage: ${cmd.usage}`, '', cmd.summary, ''];
+      for (const [k, s] of Object.entries(cmd.flags)) lines.push(`  --${k.padEnd(14)} ${s.help}`);
+      process.stdout.write(lines.join('\n') + '\n');
+      return 0;
+    }
+    const json = args.flags.json === true;
+    const ctx: CommandContext = { json, log: (l) => process.stderr.write(l + '\n'), readStdin };
+    const result = await cmd.run(args, ctx);
+    process.stdout.write((json ? JSON.stringify(result) : (cmd.format ?? formatPlain)(result)) + '\n');
+    return 0;
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`literate-gpt ${name}: ${msg.split('\n')[0]}\n`);
+    if (!isUserError(e) && process.env.LGPT_DEBUG === '1' && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+    return isUserError(e) ? 2 : 1;
+  }
+}
+
+/** Entry point used by bin/literate-gpt.js. */
+export function main(argv: readonly string[]): void {
+  run(argv).then((code) => {
+    process.exitCode = code;
+  }, (e) => {
+    process.stderr.write(`literate-gpt: ${String(e)}\n`);
+    process.exitCode = 1;
+  });
+}

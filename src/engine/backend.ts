@@ -1,0 +1,120 @@
+/**
+ * Backend selection: the fastest TensorFlow.js backend that works here, always reported.
+ *
+ * Order: `tensorflow` from @tensorflow/tfjs-node-gpu (when CUDA is visible) → `tensorflow`
+ * from @tensorflow/tfjs-node → `wasm` → `cpu`. `LGPT_BACKEND=tensorflow|wasm|cpu` forces one;
+ * a forced backend that cannot load is an error, not a silent fallback.
+ */
+import * as fs from 'fs';
+import * as tf from '@tensorflow/tfjs';
+import { InputError } from '../errors';
+import { registerWasmFallbackKernels } from './wasm-kernels';
+
+export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKENDS)[number];
+
+export interface BackendInfo {
+  /** The tfjs backend in use. */
+  readonly backend: BackendName;
+  /** The @tensorflow/tfjs version. */
+  readonly tfjs: string;
+  /** True when running on the native TensorFlow C library. */
+  readonly native: boolean;
+  /** True when the native library runs on a CUDA GPU. */
+  readonly gpu: boolean;
+  /** The npm package that provides the backend. */
+  readonly package: string;
+  /** Why a faster backend was skipped, if one was. */
+  readonly fallbackReason?: string;
+  /** Kernels borrowed from the cpu backend (wasm only). */
+  readonly borrowedKernels?: readonly string[];
+}
+
+let current: BackendInfo | null = null;
+let pending: Promise<BackendInfo> | null = null;
+
+/** Is an NVIDIA GPU with a driver visible to this process? */
+export function cudaVisible(): boolean {
+  if (process.env.LGPT_NO_GPU === '1' || process.env.CUDA_VISIBLE_DEVICES === '-1') return false;
+  return fs.existsSync('/proc/driver/nvidia/version') || fs.existsSync('/dev/nvidia0');
+}
+
+/** Parse a backend name from the environment or an argument; throws on an unknown one. */
+export function parseBackendName(name: string | undefined): BackendName | undefined {
+  if (name === undefined || name === '' || name === 'auto') return undefined;
+  if ((BACKENDS as readonly string[]).includes(name)) return name as BackendName;
+  throw new InputError(`unknown backend '${name}' (LGPT_BACKEND must be one of: ${BACKENDS.join(', ')})`);
+}
+
+function firstLine(e: unknown): string {
+  return String(e instanceof Error ? e.message : e).split('\n')[0];
+}
+
+function loadNative(): { gpu: boolean; pkg: string } {
+  // The native library logs at start; keep it to warnings unless the user asked for more.
+  process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
+  if (cudaVisible()) {
+    try {
+      require('@tensorflow/tfjs-node-gpu');
+      return { gpu: true, pkg: '@tensorflow/tfjs-node-gpu' };
+    } catch {
+      // Fall through to the CPU build.
+    }
+  }
+  require('@tensorflow/tfjs-node');
+  return { gpu: false, pkg: '@tensorflow/tfjs-node' };
+}
+
+async function select(requested: BackendName | undefined): Promise<BackendInfo> {
+  const base = { tfjs: tf.version.tfjs };
+  let fallbackReason: string | undefined;
+  if (requested === undefined || requested === 'tensorflow') {
+    try {
+      const { gpu, pkg } = loadNative();
+      if (!(await tf.setBackend('tensorflow'))) throw new Error('tf.setBackend("tensorflow") failed');
+      return { ...base, backend: 'tensorflow', native: true, gpu, package: pkg };
+    } catch (e) {
+      if (requested === 'tensorflow') throw new Error(`LGPT_BACKEND=tensorflow but the native backend cannot load: ${firstLine(e)}`);
+      fallbackReason = `native TensorFlow unavailable (${firstLine(e)})`;
+    }
+  }
+  if (requested === undefined || requested === 'wasm') {
+    try {
+      require('@tensorflow/tfjs-backend-wasm');
+      const borrowed = registerWasmFallbackKernels();
+      if (!(await tf.setBackend('wasm'))) throw new Error('tf.setBackend("wasm") failed');
+      return { ...base, backend: 'wasm', native: false, gpu: false, package: '@tensorflow/tfjs-backend-wasm', fallbackReason, borrowedKernels: borrowed };
+    } catch (e) {
+      if (requested === 'wasm') throw new Error(`LGPT_BACKEND=wasm but the wasm backend cannot load: ${firstLine(e)}`);
+      fallbackReason = `${fallbackReason ?? ''}; wasm unavailable (${firstLine(e)})`;
+    }
+  }
+  if (!(await tf.setBackend('cpu'))) throw new Error('even the cpu backend failed to start');
+  return { ...base, backend: 'cpu', native: false, gpu: false, package: '@tensorflow/tfjs-backend-cpu', fallbackReason };
+}
+
+/**
+ * Pick and start the backend (once per process). `backend` overrides `LGPT_BACKEND`.
+ * Calling it again with a different backend switches (used by the cross-backend test).
+ */
+export async function initBackend(backend?: BackendName): Promise<BackendInfo> {
+  const requested = backend ?? parseBackendName(process.env.LGPT_BACKEND);
+  if (current && (requested === undefined || requested === current.backend)) return current;
+  if (pending && requested === undefined) return pending;
+  pending = select(requested).then((info) => { current = info; pending = null; return info; },
+    (e) => { pending = null; throw e; });
+  return pending;
+}
+
+/** The backend in use; throws if initBackend() has not run. */
+export function backendInfo(): BackendInfo {
+  if (!current) throw new Error('no backend yet: await initBackend() first');
+  return current;
+}
+
+/** One line for logs and notebooks: "tensorflow (native, CPU) · tfjs 4.22.0". */
+export function describeBackend(info: BackendInfo = backendInfo()): string {
+  const kind = info.native ? `native, ${info.gpu ? 'CUDA GPU' : 'CPU'}` : info.backend === 'wasm' ? 'WebAssembly, 1 thread' : 'pure JavaScript';
+  const why = info.fallbackReason ? ` — ${info.fallbackReason}` : '';
+  return `${info.backend} (${kind}) · tfjs ${info.tfjs}${why}`;
+}

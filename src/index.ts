@@ -1,0 +1,13 @@
+/**
+ * literate-gpt's public API: the one thing notebooks and exercises import.
+ *
+ *   import * as lg from 'literate-gpt';
+ *   await lg.initBackend();
+ *
+ * Dimension letters used in shape comments throughout src/:
+ *   B batch · T time (sequence length) · C channels (nEmbd) · nh heads · hs head size (C / nh)
+ *   V vocabulary size · L layers
+ */
+export * from './engine';
+export { InputError } from './errors';
+export * as tf from '@tensorflow/tfjs';
