@@ -5,8 +5,18 @@
  */
 import { InputError } from '../errors';
 import { parseArgs } from './args';
+import * as fs from 'fs';
+import * as path from 'path';
 import { findCommand, listCommands, type CommandContext } from './commands';
-import './commands/info';
+
+// Every file in commands/ registers one command; loading them all keeps this file free of
+// a list that each new command would have to edit.
+function loadCommands(): void {
+  const dir = path.join(__dirname, 'commands');
+  for (const f of fs.readdirSync(dir).sort()) {
+    if (/\.(ts|js)$/.test(f) && !f.endsWith('.d.ts')) require(path.join(dir, f));
+  }
+}
 
 function usage(): string {
   const lines = ['usage: literate-gpt <command> [options] [--json]', '', 'commands:'];
@@ -37,6 +47,7 @@ export function isUserError(e: unknown): boolean {
 }
 
 export async function run(argv: readonly string[]): Promise<number> {
+  if (listCommands().length === 0) loadCommands();
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === 'help') {
     process.stdout.write(usage() + '\n');
