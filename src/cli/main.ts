@@ -20,7 +20,7 @@ function loadCommands(): void {
 
 function usage(): string {
   const lines = ['usage: literate-gpt <command> [options] [--json]', '', 'commands:'];
-  for (const c of listCommands()) lines.push(`  ${c.name.padEnd(10)} ${c.summary}`);
+  for (const c of listCommands()) lines.push(`  ${c.name.padEnd(18)} ${c.summary}`);
   lines.push('', 'LGPT_BACKEND=tensorflow|wasm|cpu forces a backend.');
   return lines.join('\n');
 }
@@ -48,14 +48,21 @@ export function isUserError(e: unknown): boolean {
 
 export async function run(argv: readonly string[]): Promise<number> {
   if (listCommands().length === 0) loadCommands();
-  const [name, ...rest] = argv;
+  // Two-word commands ("train lm", "eval image") are registered under both words.
+  const twoWord = argv.length >= 2 && findCommand(`${argv[0]} ${argv[1]}`) ? 2 : 1;
+  const name = twoWord === 2 ? `${argv[0]} ${argv[1]}` : argv[0];
+  const rest = argv.slice(twoWord);
   if (name === undefined || name === '--help' || name === 'help') {
     process.stdout.write(usage() + '\n');
     return name === undefined ? 2 : 0;
   }
   const cmd = findCommand(name);
   if (!cmd) {
-    process.stderr.write(`literate-gpt: unknown command '${name}' (try: ${listCommands().map((c) => c.name).join(', ')})\n`);
+    const kinds = listCommands().filter((c) => c.name.startsWith(`${name} `)).map((c) => c.name.split(' ')[1]);
+    const msg = kinds.length > 0
+      ? `'${name}' needs a kind: ${kinds.join(', ')}${argv[1] ? ` (got '${argv[1]}')` : ''}`
+      : `unknown command '${name}' (try: ${listCommands().map((c) => c.name).join(', ')})`;
+    process.stderr.write(`literate-gpt: ${msg}\n`);
     return 2;
   }
   try {

@@ -1,0 +1,148 @@
+/** `train lm`, `eval lm`, `sample lm`: generative pretraining on a text corpus. */
+import * as path from 'path';
+import { initBackend } from '../../engine';
+import { readCheckpointJson, loadCheckpoint } from '../../checkpoint';
+import { CORPUS_NAMES, loadCorpus } from '../../data/corpus';
+import { check } from '../../errors';
+import { generate } from '../../generate';
+import { PRESETS } from '../../model/config';
+import { bitsPerByte, DEFAULT_LM_OPTIONS, evaluateLm, type LmTrainOptions, tokenizerFromJson, trainLm } from '../../train/lm';
+import { get } from '../args';
+import { registerCommand } from '../commands';
+import { ProgressBar } from '../progress';
+import { modelFlags, modelOverrides, trainFlags } from './shared-flags';
+
+registerCommand({
+  name: 'train lm',
+  summary: 'pretrain a GPT on a text corpus (next-token prediction)',
+  usage: 'literate-gpt train lm [--preset nano] [--steps N] [--minutes M] [--out DIR] [--resume] [--json]',
+  flags: {
+    ...trainFlags,
+    ...modelFlags,
+    corpus: { type: 'string', help: `training text (${CORPUS_NAMES.join(', ')}); validation is always Moby Dick's last 10 %`, choices: CORPUS_NAMES },
+    tokenizer: { type: 'string', help: 'char or bpe (default char)', choices: ['char', 'bpe'] },
+    vocab: { type: 'int', help: 'BPE vocabulary size (default 2048)', min: 257, max: 65536 },
+  },
+  async run({ flags, positional }, ctx) {
+    check(positional.length === 0, `unexpected argument '${positional[0]}'`);
+    await initBackend();
+    const out = get.str(flags, 'out') ?? 'out/checkpoints/lm';
+    const opts: Partial<LmTrainOptions> = {
+      corpus: (get.str(flags, 'corpus') ?? DEFAULT_LM_OPTIONS.corpus) as LmTrainOptions['corpus'],
+      tokenizer: (get.str(flags, 'tokenizer') ?? 'char') as 'char' | 'bpe',
+      tokenizerVocab: get.num(flags, 'vocab') ?? DEFAULT_LM_OPTIONS.tokenizerVocab,
+      preset: (get.str(flags, 'preset') ?? 'nano') as LmTrainOptions['preset'],
+      model: modelOverrides(flags),
+      steps: get.num(flags, 'steps') ?? (flags.minutes !== undefined ? 1_000_000 : DEFAULT_LM_OPTIONS.steps),
+      minutes: get.num(flags, 'minutes') ?? 0,
+      ...(flags.batch !== undefined ? { batchSize: get.num(flags, 'batch') } : {}),
+      ...(flags.accum !== undefined ? { gradAccum: get.num(flags, 'accum') } : {}),
+      ...(flags.lr !== undefined ? { lr: get.num(flags, 'lr'), minLr: get.num(flags, 'lr')! / 10 } : {}),
+      ...(flags.warmup !== undefined ? { warmup: get.num(flags, 'warmup') } : {}),
+      ...(flags['eval-every'] !== undefined ? { evalEvery: get.num(flags, 'eval-every') } : {}),
+      ...(flags.seed !== undefined ? { seed: get.num(flags, 'seed') } : {}),
+    };
+    let stop = false;
+    const onSigint = (): void => { if (stop) process.exit(130); stop = true; ctx.log('\nstopping: saving a checkpoint (Ctrl-C again to abort)…'); };
+    process.on('SIGINT', onSigint);
+    let bar: ProgressBar | null = null;
+    const t0 = Date.now();
+    try {
+      const res = await trainLm(out, opts, get.bool(flags, 'resume'), {
+        onLog: (l) => ctx.log(l),
+        onStep: (info, state) => {
+          bar ??= new ProgressBar(state.scheduleSteps, 'train lm ');
+          bar.update(info.step, { loss: info.loss, 'tok/s': Math.round(info.tokensPerSecond), lr: info.lr.toExponential(1) });
+        },
+        onEval: (p) => (bar ? bar.note(`step ${p.step}: train ${p.trainLoss.toFixed(3)} · val ${p.valLoss.toFixed(3)} nats/token`) : ctx.log(`step ${p.step}: val ${p.valLoss.toFixed(3)}`)),
+        shouldStop: () => stop,
+      });
+      (bar as ProgressBar | null)?.done();
+      res.model.dispose();
+      return {
+        checkpoint: path.resolve(out),
+        steps: res.steps,
+        valLoss: res.valLoss,
+        bitsPerByte: res.bitsPerByte,
+        tokensPerSecond: res.tokensPerSecond,
+        tokensSeen: res.state.tokensSeen,
+        wallSeconds: (Date.now() - t0) / 1000,
+        stoppedEarly: res.stoppedEarly,
+      };
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
+  },
+});
+
+registerCommand({
+  name: 'eval lm',
+  summary: 'validation loss (nats/token) and bits per byte of a language model',
+  usage: 'literate-gpt eval lm --checkpoint DIR [--json]',
+  flags: { checkpoint: { type: 'string', help: 'checkpoint folder' }, batch: { type: 'int', help: 'evaluation batch size', min: 1, max: 4096 } },
+  async run({ flags, positional }) {
+    check(positional.length === 0, `unexpected argument '${positional[0]}'`);
+    const dir = get.str(flags, 'checkpoint');
+    check(dir, '--checkpoint DIR is required');
+    const json = readCheckpointJson(dir);
+    check(json.kind === 'lm', `${dir}: a '${json.kind}' checkpoint, not a language model`);
+    await initBackend();
+    const { model } = loadCheckpoint(dir);
+    const tok = tokenizerFromJson(json.tokenizer);
+    const corpusName = ((json.trainState?.options as { corpus?: string } | undefined)?.corpus ?? 'moby-dick') as LmTrainOptions['corpus'];
+    const corpus = loadCorpus(corpusName);
+    const valIds = Int32Array.from(tok.encode(corpus.val));
+    const valLoss = evaluateLm(model, valIds, get.num(flags, 'batch') ?? 32);
+    const bpb = bitsPerByte(valLoss, valIds.length, Buffer.byteLength(corpus.val, 'utf8'));
+    model.dispose();
+    return { checkpoint: path.resolve(dir), valLoss, bitsPerByte: bpb, valTokens: valIds.length, valBytes: Buffer.byteLength(corpus.val, 'utf8') };
+  },
+});
+
+registerCommand({
+  name: 'sample lm',
+  summary: 'generate text from a prompt',
+  usage: 'literate-gpt sample lm --checkpoint DIR --prompt S [--tokens N] [--temperature T] [--top-k K] [--top-p P] [--seed S] [--json]',
+  flags: {
+    checkpoint: { type: 'string', help: 'checkpoint folder' },
+    prompt: { type: 'string', help: 'the text to continue' },
+    tokens: { type: 'int', help: 'new tokens to generate (default 200)', min: 0, max: 100_000 },
+    temperature: { type: 'number', help: 'sampling temperature (default 0.8; 0 = greedy)', min: 0, max: 100 },
+    'top-k': { type: 'int', help: 'sample among the k most likely tokens (0 = all)', min: 0 },
+    'top-p': { type: 'number', help: 'nucleus sampling threshold (default 1)', min: 0, max: 1 },
+    seed: { type: 'int', help: 'random seed (default 0)', min: 0, max: 2 ** 32 - 1 },
+    'no-cache': { type: 'boolean', help: 'recompute the whole context for every token (slow; for comparison)' },
+  },
+  async run({ flags, positional }, ctx) {
+    check(positional.length === 0, `unexpected argument '${positional[0]}'`);
+    const dir = get.str(flags, 'checkpoint');
+    check(dir, '--checkpoint DIR is required');
+    const prompt = get.str(flags, 'prompt');
+    check(prompt !== undefined, '--prompt S is required');
+    check(prompt.length > 0, '--prompt is empty: give some text to continue');
+    const json = readCheckpointJson(dir);
+    check(json.kind === 'lm', `${dir}: a '${json.kind}' checkpoint, not a language model`);
+    const tok = tokenizerFromJson(json.tokenizer);
+    const ids = tok.encode(prompt);
+    await initBackend();
+    const { model } = loadCheckpoint(dir);
+    const t0 = performance.now();
+    const res = generate(model, ids, {
+      maxNewTokens: get.num(flags, 'tokens') ?? 200,
+      temperature: get.num(flags, 'temperature') ?? 0.8,
+      topK: get.num(flags, 'top-k') ?? 0,
+      topP: get.num(flags, 'top-p') ?? 1,
+      seed: get.num(flags, 'seed') ?? 0,
+      useCache: !get.bool(flags, 'no-cache'),
+      onToken: ctx.json ? undefined : (id) => process.stderr.write(tok.decode([id])),
+    });
+    const secs = (performance.now() - t0) / 1000;
+    if (!ctx.json) process.stderr.write('\n');
+    if (res.promptTruncated > 0) ctx.log(`note: the prompt is ${ids.length} tokens, longer than the context of ${model.config.blockSize}; its first ${res.promptTruncated} tokens were dropped`);
+    model.dispose();
+    return { text: tok.decode(res.tokens), prompt, tokens: res.tokens.length, promptTruncated: res.promptTruncated, tokensPerSecond: res.tokens.length / secs };
+  },
+  format: (r) => `${String(r.prompt)}${String(r.text)}`,
+});
+
+export const PRESET_NAMES = Object.keys(PRESETS);

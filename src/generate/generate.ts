@@ -1,0 +1,92 @@
+/**
+ * Autoregressive generation: feed the context, sample the next token, append, repeat.
+ *
+ * With the KV cache (the default) each step runs the model on one new position and reuses
+ * the keys and values of all earlier ones: O(T) work per token instead of O(T²). When the
+ * context outgrows blockSize, the oldest tokens are dropped and the cache is rebuilt from the
+ * cropped context, which is exactly what the no-cache path computes — so both paths give the
+ * same tokens for the same seed.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Rng } from '../engine/random';
+import { InputError } from '../errors';
+import type { GPT, KVCache } from '../model/gpt';
+import { sampleToken, type SamplingOptions } from './sampling';
+
+export interface GenerateOptions extends SamplingOptions {
+  readonly maxNewTokens: number;
+  readonly seed?: number;
+  /** Stop after emitting this token id. */
+  readonly stopToken?: number;
+  /** Use the KV cache (default true). */
+  readonly useCache?: boolean;
+  /** Called with each new token id as it is produced. */
+  readonly onToken?: (id: number, index: number) => void;
+  /** Or pass an Rng to continue a stream of randomness. */
+  readonly rng?: Rng;
+}
+
+export interface GenerateResult {
+  /** The new token ids (without the prompt). */
+  readonly tokens: number[];
+  /** Prompt tokens dropped from the left because the prompt was longer than blockSize. */
+  readonly promptTruncated: number;
+}
+
+function lastLogits(model: GPT, idx: number[], cache?: KVCache): Float32Array {
+  return tf.tidy(() => {
+    const x = tf.tensor2d(Int32Array.from(idx), [1, idx.length], 'int32');
+    const { hidden } = model.forward(x, { cache });
+    const T = idx.length;
+    const last = hidden.slice([0, T - 1, 0], [1, 1, -1]) as tf.Tensor3D;
+    return model.logits(last).dataSync() as Float32Array;
+  });
+}
+
+export function disposeCache(cache: KVCache): void {
+  for (const l of cache.layers) { l.k.dispose(); l.v.dispose(); }
+  cache.layers = [];
+  cache.length = 0;
+}
+
+/** Generate up to maxNewTokens after `prompt` (token ids; must not be empty). */
+export function generate(model: GPT, prompt: readonly number[], opts: GenerateOptions): GenerateResult {
+  const { blockSize, vocabSize } = model.config;
+  if (prompt.length === 0) throw new InputError('the prompt is empty: give at least one token');
+  for (const id of prompt) {
+    if (!Number.isInteger(id) || id < 0 || id >= vocabSize) throw new InputError(`token id ${id} is outside the vocabulary [0, ${vocabSize})`);
+  }
+  if (!Number.isInteger(opts.maxNewTokens) || opts.maxNewTokens < 0) throw new InputError(`maxNewTokens must be a non-negative integer, got ${opts.maxNewTokens}`);
+  const rng = opts.rng ?? new Rng(opts.seed ?? 0);
+  const useCache = opts.useCache ?? true;
+  const promptTruncated = Math.max(0, prompt.length - blockSize);
+  let context = prompt.slice(promptTruncated);
+  const out: number[] = [];
+  const cache: KVCache = { length: 0, layers: [] };
+  let pending: number[] = context; // positions not yet in the cache
+  try {
+    for (let i = 0; i < opts.maxNewTokens; i++) {
+      let logits: Float32Array;
+      if (useCache) {
+        if (cache.length + pending.length > blockSize) {
+          // Out of positions: rebuild from the last blockSize tokens, as the no-cache path does.
+          disposeCache(cache);
+          pending = context;
+        }
+        logits = lastLogits(model, pending, cache);
+      } else {
+        logits = lastLogits(model, context);
+      }
+      const next = sampleToken(logits, opts, rng);
+      out.push(next);
+      opts.onToken?.(next, i);
+      if (opts.stopToken !== undefined && next === opts.stopToken) break;
+      context = [...context, next];
+      if (context.length > blockSize) context = context.slice(context.length - blockSize);
+      pending = [next];
+    }
+  } finally {
+    disposeCache(cache);
+  }
+  return { tokens: out, promptTruncated };
+}

@@ -1,0 +1,59 @@
+/**
+ * Scaled dot-product attention, the formula the article gets wrong:
+ *
+ *   Attention(Q, K, V) = softmax(Q Kᵀ / √d_k + M) V
+ *
+ * Q, K, V: queries, keys and values, one row per position; d_k: the key width (hs);
+ * M: an additive mask, 0 where a position may look and −∞ (here −1e9) where it may not.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+/** A large negative number instead of −∞: exp() underflows to exactly 0 without NaNs. */
+export const MASKED = -1e9;
+
+/**
+ * The causal mask M for T positions: 0 on and below the diagonal, MASKED above it, so
+ * position t sees positions 0…t only. With `offset`, rows are queries offset…offset+T−1
+ * against offset+T keys (used by the KV cache). Shape (T, offset + T).
+ */
+export function causalMask(T: number, offset = 0): tf.Tensor2D {
+  const S = offset + T;
+  const m = new Float32Array(T * S);
+  for (let i = 0; i < T; i++) for (let j = offset + i + 1; j < S; j++) m[i * S + j] = MASKED;
+  return tf.tensor2d(m, [T, S]);
+}
+
+export interface AttentionResult {
+  /** softmax(QKᵀ/√d_k + M)V, shape (…, Tq, hs). */
+  readonly output: tf.Tensor;
+  /** The attention weights softmax(QKᵀ/√d_k + M), shape (…, Tq, Tk); rows sum to 1. */
+  readonly weights: tf.Tensor;
+}
+
+/**
+ * softmax(QKᵀ/√d_k + M)V for q (…, Tq, d_k), k (…, Tk, d_k), v (…, Tk, d_v) and an additive
+ * mask broadcastable to (…, Tq, Tk). Returns the output and the weights.
+ */
+export function scaledDotProductAttention(
+  q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, mask?: tf.Tensor, dropoutRate = 0, dropoutSeed?: number,
+): AttentionResult {
+  const dk = q.shape[q.shape.length - 1];
+  let scores = tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(dk)); // (…, Tq, Tk)
+  if (mask) scores = tf.add(scores, mask);
+  const weights = tf.softmax(scores); // (…, Tq, Tk)
+  const attended = dropoutRate > 0 && dropoutSeed !== undefined ? tf.dropout(weights, dropoutRate, undefined, dropoutSeed) : weights;
+  const output = tf.matMul(attended, v); // (…, Tq, d_v)
+  return { output, weights };
+}
+
+/** (B, T, C) → (B, nh, T, hs): give each head its own slice of the channels. */
+export function splitHeads(x: tf.Tensor, nHead: number): tf.Tensor4D {
+  const [B, T, C] = x.shape;
+  return x.reshape([B, T, nHead, C / nHead]).transpose([0, 2, 1, 3]) as tf.Tensor4D;
+}
+
+/** (B, nh, T, hs) → (B, T, C): put the heads side by side again. */
+export function mergeHeads(x: tf.Tensor): tf.Tensor3D {
+  const [B, nh, T, hs] = x.shape;
+  return x.transpose([0, 2, 1, 3]).reshape([B, T, nh * hs]) as tf.Tensor3D;
+}

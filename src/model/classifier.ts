@@ -1,0 +1,22 @@
+/**
+ * GPT-1 style classification (Radford et al. 2018, §3.2): read the final hidden state at the
+ * extract token and map it through one linear layer to class logits.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { ForwardOptions, GPT } from './gpt';
+
+/** Hidden states (B, T, C) at one position per row, positions (B) → (B, C). */
+export function gatherPositions(hidden: tf.Tensor3D, positions: tf.Tensor1D): tf.Tensor2D {
+  const [B, T, C] = hidden.shape;
+  const rows = tf.add(tf.mul(tf.range(0, B, 1, 'int32'), T), positions.toInt()); // (B)
+  return tf.gather(hidden.reshape([B * T, C]), rows) as tf.Tensor2D; // (B, C)
+}
+
+/** Class logits (B, nClasses) from token ids (B, T), read at `positions` (B). */
+export function classifierLogits(model: GPT, idx: tf.Tensor2D, positions: tf.Tensor1D, opts: ForwardOptions = {}): { logits: tf.Tensor2D; hidden: tf.Tensor3D } {
+  if (model.nClasses === 0) throw new Error('this model has no classification head (addClassifierHead first)');
+  const { hidden } = model.forward(idx, opts);
+  const h = gatherPositions(hidden, positions); // (B, C)
+  const logits = tf.add(tf.matMul(h, model.p<tf.Rank.R2>('clf.weight')), model.p('clf.bias')) as tf.Tensor2D; // (B, K)
+  return { logits, hidden };
+}

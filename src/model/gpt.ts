@@ -1,0 +1,187 @@
+/**
+ * A GPT in the shape of nanoGPT: token + position embeddings → L pre-LayerNorm blocks
+ * (causal multi-head self-attention, then an MLP, each added to the residual stream) →
+ * final LayerNorm → logits through the transposed token embedding (weight tying).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Rng } from '../engine/random';
+import { causalMask, mergeHeads, scaledDotProductAttention, splitHeads } from './attention';
+import { type GPTConfig, validateConfig } from './config';
+import { dropout, gelu, layerNorm, linear } from './layers';
+import { classifierSpecs, createParams, type ParamSpec, paramSpecs } from './params';
+
+/** Per-layer keys and values of the positions seen so far, for incremental decoding. */
+export interface KVCache {
+  /** Number of positions cached. */
+  length: number;
+  /** Per layer: keys and values, each (B, nh, length, hs). Owned by the cache. */
+  layers: { k: tf.Tensor4D; v: tf.Tensor4D }[];
+}
+
+export interface ForwardOptions {
+  /** Apply dropout (needs a seed for reproducibility). */
+  readonly training?: boolean;
+  /** Seed for this call's dropout masks. */
+  readonly seed?: number;
+  /** Also return each layer's attention weights, (B, nh, T, T) per layer. */
+  readonly returnAttention?: boolean;
+  /** Continue from (and extend) this cache: idx holds only the new positions. */
+  readonly cache?: KVCache;
+}
+
+export interface ForwardResult {
+  /** Final hidden states after ln_f, (B, T, C). */
+  readonly hidden: tf.Tensor3D;
+  /** Attention weights per layer, (B, nh, T, Tk), when asked for. */
+  readonly attention?: tf.Tensor4D[];
+}
+
+export class GPT {
+  readonly config: GPTConfig;
+  readonly specs: ParamSpec[];
+  /** Parameters by GPT-2 name. */
+  readonly params: Map<string, tf.Variable>;
+  private readonly masks = new Map<string, tf.Tensor2D>();
+
+  /** A freshly initialised model (seeded: the same seed gives the same weights everywhere). */
+  constructor(config: GPTConfig, opts: { seed?: number; nClasses?: number } = {}) {
+    validateConfig(config);
+    this.config = { ...config };
+    const rng = new Rng(opts.seed ?? 0);
+    this.specs = paramSpecs(config);
+    if (opts.nClasses !== undefined) this.specs.push(...classifierSpecs(config.nEmbd, opts.nClasses));
+    this.params = createParams(this.specs, rng);
+  }
+
+  /** Number of classes of the classification head, or 0 if it has none. */
+  get nClasses(): number {
+    return this.params.get('clf.bias')?.shape[0] ?? 0;
+  }
+
+  /** Add a classification head (fine-tuning a pretrained LM); replaces an existing one. */
+  addClassifierHead(nClasses: number, seed = 0): void {
+    const rng = new Rng(seed);
+    for (const s of classifierSpecs(this.config.nEmbd, nClasses)) {
+      this.params.get(s.name)?.dispose();
+      const i = this.specs.findIndex((x) => x.name === s.name);
+      if (i >= 0) this.specs.splice(i, 1);
+      this.specs.push(s);
+      const fresh = createParams([s], rng).get(s.name)!;
+      this.params.set(s.name, fresh);
+    }
+  }
+
+  p<R extends tf.Rank = tf.Rank>(name: string): tf.Tensor<R> {
+    const v = this.params.get(name);
+    if (!v) throw new Error(`GPT has no parameter '${name}'`);
+    return v as unknown as tf.Tensor<R>;
+  }
+
+  private mask(T: number, offset: number): tf.Tensor2D {
+    const key = `${T}:${offset}`;
+    let m = this.masks.get(key);
+    if (!m) {
+      m = tf.keep(causalMask(T, offset));
+      if (this.masks.size > 64) { for (const x of this.masks.values()) x.dispose(); this.masks.clear(); }
+      this.masks.set(key, m);
+    }
+    return m;
+  }
+
+  /**
+   * Run the Transformer on token ids (B, T) and return the final hidden states.
+   * Call inside tf.tidy (or dispose the results); cache tensors are kept and replaced.
+   */
+  forward(idx: tf.Tensor2D, opts: ForwardOptions = {}): ForwardResult {
+    const { nHead, blockSize } = this.config;
+    const [B, T] = idx.shape;
+    const offset = opts.cache?.length ?? 0;
+    if (offset + T > blockSize) throw new Error(`sequence of ${offset + T} positions exceeds blockSize ${blockSize}`);
+    const rate = opts.training ? this.config.dropout : 0;
+    let seed = opts.seed ?? 0;
+    const nextSeed = (): number => (seed = (seed + 0x9e3779b1) >>> 0);
+
+    const pos = tf.range(offset, offset + T, 1, 'int32');
+    const tok = tf.gather(this.p<tf.Rank.R2>('wte'), idx.reshape([-1])).reshape([B, T, -1]); // (B, T, C)
+    let x = tf.add(tok, tf.gather(this.p<tf.Rank.R2>('wpe'), pos)) as tf.Tensor3D; // (B, T, C)
+    x = dropout(x, rate, rate > 0 ? nextSeed() : undefined) as tf.Tensor3D;
+    const mask = this.mask(T, offset); // (T, offset + T)
+    const attention: tf.Tensor4D[] = [];
+
+    for (let l = 0; l < this.config.nLayer; l++) {
+      const h = `h.${l}`;
+      // Attention branch: one fused matmul gives q, k and v for all heads.
+      const a = layerNorm(x, this.p(`${h}.ln_1.weight`), this.p(`${h}.ln_1.bias`));
+      const qkv = linear(a, this.p(`${h}.attn.c_attn.weight`), this.p(`${h}.attn.c_attn.bias`)); // (B, T, 3C)
+      const [q, k0, v0] = tf.split(qkv, 3, -1).map((t) => splitHeads(t, nHead)); // each (B, nh, T, hs)
+      let k = k0;
+      let v = v0;
+      if (opts.cache) {
+        const layer = opts.cache.layers[l];
+        if (layer) { k = tf.concat([layer.k, k0], 2); v = tf.concat([layer.v, v0], 2); } // (B, nh, offset+T, hs)
+        const keptK = tf.keep(k) as tf.Tensor4D;
+        const keptV = tf.keep(v) as tf.Tensor4D;
+        if (layer) { layer.k.dispose(); layer.v.dispose(); }
+        opts.cache.layers[l] = { k: keptK, v: keptV };
+      }
+      const att = scaledDotProductAttention(q, k, v, mask, rate, rate > 0 ? nextSeed() : undefined);
+      if (opts.returnAttention) attention.push(att.weights as tf.Tensor4D);
+      const y = linear(mergeHeads(att.output), this.p(`${h}.attn.c_proj.weight`), this.p(`${h}.attn.c_proj.bias`));
+      x = tf.add(x, dropout(y, rate, rate > 0 ? nextSeed() : undefined)) as tf.Tensor3D;
+      // MLP branch: widen 4×, GELU, project back.
+      const m = layerNorm(x, this.p(`${h}.ln_2.weight`), this.p(`${h}.ln_2.bias`));
+      const f = gelu(linear(m, this.p(`${h}.mlp.c_fc.weight`), this.p(`${h}.mlp.c_fc.bias`))); // (B, T, 4C)
+      const g = linear(f, this.p(`${h}.mlp.c_proj.weight`), this.p(`${h}.mlp.c_proj.bias`)); // (B, T, C)
+      x = tf.add(x, dropout(g, rate, rate > 0 ? nextSeed() : undefined)) as tf.Tensor3D;
+    }
+    if (opts.cache) opts.cache.length = offset + T;
+    const hidden = layerNorm(x, this.p('ln_f.weight'), this.p('ln_f.bias')) as tf.Tensor3D;
+    return { hidden, attention: opts.returnAttention ? attention : undefined };
+  }
+
+  /** Next-token logits through the tied embedding: (B, T, C) → (B, T, V). */
+  logits(hidden: tf.Tensor3D): tf.Tensor3D {
+    const [B, T, C] = hidden.shape;
+    const h2 = hidden.reshape([B * T, C]) as tf.Tensor2D;
+    return tf.matMul(h2, this.p<tf.Rank.R2>('wte'), false, true).reshape([B, T, -1]) as tf.Tensor3D;
+  }
+
+  /** Mean next-token cross-entropy (nats) of targets (B, T) given idx (B, T). */
+  lmLoss(idx: tf.Tensor2D, targets: tf.Tensor2D, opts: ForwardOptions = {}): tf.Scalar {
+    const { hidden } = this.forward(idx, opts);
+    return crossEntropy(this.logits(hidden), targets);
+  }
+
+  /** Total number of parameters. */
+  numParams(): number {
+    let n = 0;
+    for (const v of this.params.values()) n += v.size;
+    return n;
+  }
+
+  dispose(): void {
+    for (const v of this.params.values()) v.dispose();
+    for (const m of this.masks.values()) m.dispose();
+    this.masks.clear();
+  }
+}
+
+/**
+ * Mean cross-entropy between logits (…, V) and integer targets (…), in nats:
+ * logsumexp(z) − z[target]. Computed from raw logits — putting a softmax in front of a
+ * cross-entropy loss (as the article does) would apply softmax twice.
+ * Targets < 0 are ignored (padding).
+ */
+export function crossEntropy(logits: tf.Tensor, targets: tf.Tensor): tf.Scalar {
+  return tf.tidy(() => {
+    const V = logits.shape[logits.shape.length - 1];
+    const z = logits.reshape([-1, V]) as tf.Tensor2D; // (N, V)
+    const t = targets.reshape([-1]).toInt(); // (N)
+    const valid = tf.greaterEqual(t, 0).toFloat(); // (N)
+    const onehot = tf.oneHot(tf.maximum(t, tf.zerosLike(t)), V); // (N, V)
+    const lse = tf.logSumExp(z, -1); // (N)
+    const picked = tf.sum(tf.mul(z, onehot), -1); // (N)
+    const nll = tf.mul(tf.sub(lse, picked), valid);
+    return tf.div(tf.sum(nll), tf.maximum(tf.sum(valid), 1)) as tf.Scalar;
+  });
+}

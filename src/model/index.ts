@@ -1,0 +1,10 @@
+export { causalMask, MASKED, mergeHeads, scaledDotProductAttention, splitHeads } from './attention';
+export type { AttentionResult } from './attention';
+export { classifierLogits, gatherPositions } from './classifier';
+export { DEFAULT_CONFIG, flopsPerToken, isPreset, makeConfig, paramCount, PRESETS, validateConfig } from './config';
+export type { GPTConfig, PresetName } from './config';
+export { crossEntropy, GPT } from './gpt';
+export type { ForwardOptions, ForwardResult, KVCache } from './gpt';
+export { dropout, gelu, layerNorm, linear } from './layers';
+export { classifierSpecs, paramSpecs } from './params';
+export type { ParamSpec } from './params';

@@ -1,0 +1,15 @@
+/**
+ * Gradient clipping by global norm: if ‖g‖ (all parameters together) exceeds maxNorm,
+ * scale every gradient by maxNorm/‖g‖. Keeps one bad batch from wrecking the weights.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+/** Returns the clipped gradients (new tensors) and the norm before clipping (a scalar tensor). */
+export function clipByGlobalNorm(grads: Map<string, tf.Tensor>, maxNorm: number): { grads: Map<string, tf.Tensor>; norm: tf.Scalar } {
+  const norm = tf.tidy(() => tf.sqrt(tf.addN([...grads.values()].map((g) => tf.sum(tf.square(g))))) as tf.Scalar);
+  const scale = tf.tidy(() => tf.minimum(1, tf.div(maxNorm, tf.add(norm, 1e-6))));
+  const out = new Map<string, tf.Tensor>();
+  for (const [k, g] of grads) out.set(k, tf.mul(g, scale));
+  scale.dispose();
+  return { grads: out, norm };
+}

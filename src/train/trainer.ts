@@ -1,0 +1,117 @@
+/**
+ * The training loop. Like minGPT's trainer it knows nothing about GPTs: it is given the
+ * parameters, a function that returns the loss of one micro-batch, and callbacks. It owns
+ * the optimizer, the schedule, clipping, accumulation and the stop conditions.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { AdamW, type AdamWOptions } from './adamw';
+import { clipByGlobalNorm } from './clip';
+import { learningRate, type LrSchedule } from './schedule';
+
+export interface TrainerOptions {
+  readonly schedule: LrSchedule;
+  /** Micro-batches whose gradients are averaged into one update. */
+  readonly gradAccum: number;
+  /** Clip the global gradient norm to this (0 = no clipping). */
+  readonly clip: number;
+  readonly adamw?: Partial<AdamWOptions>;
+  /** Tokens (or examples) per micro-batch, for throughput figures. */
+  readonly tokensPerMicroBatch: number;
+}
+
+export interface StepInfo {
+  readonly step: number;
+  readonly loss: number;
+  readonly lr: number;
+  readonly gradNorm: number;
+  readonly ms: number;
+  readonly tokensPerSecond: number;
+}
+
+/** Thrown when the loss stops being a finite number; the weights are left as they were. */
+export class DivergedError extends Error {
+  constructor(step: number, loss: number) {
+    super(`training diverged at step ${step}: loss is ${loss} (weights of the last good step are kept)`);
+    this.name = 'DivergedError';
+  }
+}
+
+export class Trainer {
+  readonly optimizer: AdamW;
+  /** Updates applied so far. */
+  get step(): number { return this.optimizer.step; }
+
+  constructor(
+    readonly params: Map<string, tf.Variable>,
+    readonly decay: (name: string) => boolean,
+    readonly opts: TrainerOptions,
+  ) {
+    this.optimizer = new AdamW(opts.adamw);
+  }
+
+  /**
+   * One optimizer step: `microLoss(i)` for i < gradAccum must return a scalar loss (built
+   * from the parameters, so gradients flow). Throws DivergedError on a non-finite loss.
+   */
+  trainStep(microLoss: (micro: number) => tf.Scalar): StepInfo {
+    const t0 = performance.now();
+    const names = [...this.params.keys()];
+    const vars = names.map((n) => this.params.get(n)!);
+    const byVarName = new Map(vars.map((v, i) => [v.name, names[i]]));
+    let sum: Map<string, tf.Tensor> | null = null;
+    let lossSum = 0;
+    for (let i = 0; i < this.opts.gradAccum; i++) {
+      const { value, grads } = tf.variableGrads(() => microLoss(i), vars);
+      const loss = value.dataSync()[0];
+      value.dispose();
+      if (!Number.isFinite(loss)) {
+        tf.dispose(Object.values(grads));
+        if (sum) tf.dispose([...sum.values()]);
+        throw new DivergedError(this.step + 1, loss);
+      }
+      lossSum += loss;
+      if (!sum) {
+        sum = new Map();
+        for (const [k, g] of Object.entries(grads)) sum.set(byVarName.get(k)!, g);
+      } else {
+        for (const [k, g] of Object.entries(grads)) {
+          const name = byVarName.get(k)!;
+          const prev = sum.get(name)!;
+          sum.set(name, tf.add(prev, g));
+          prev.dispose();
+          g.dispose();
+        }
+      }
+    }
+    let grads = sum!;
+    if (this.opts.gradAccum > 1) {
+      const scaled = new Map<string, tf.Tensor>();
+      for (const [k, g] of grads) { scaled.set(k, tf.div(g, this.opts.gradAccum)); g.dispose(); }
+      grads = scaled;
+    }
+    let gradNorm = NaN;
+    if (this.opts.clip > 0) {
+      const clipped = clipByGlobalNorm(grads, this.opts.clip);
+      gradNorm = clipped.norm.dataSync()[0];
+      clipped.norm.dispose();
+      tf.dispose([...grads.values()]);
+      grads = clipped.grads;
+    }
+    const lr = learningRate(this.step, this.opts.schedule);
+    this.optimizer.apply(this.params, grads, lr, this.decay);
+    tf.dispose([...grads.values()]);
+    const ms = performance.now() - t0;
+    return {
+      step: this.step,
+      loss: lossSum / this.opts.gradAccum,
+      lr,
+      gradNorm,
+      ms,
+      tokensPerSecond: (this.opts.tokensPerMicroBatch * this.opts.gradAccum) / (ms / 1000),
+    };
+  }
+
+  dispose(): void {
+    this.optimizer.dispose();
+  }
+}
