@@ -1,0 +1,16 @@
+/**
+ * Datasets: pretraining text, spam classification, MNIST digits; deterministic splits; batching.
+ * Only what notebooks and the CLI need is exported; helpers are tested through their modules.
+ */
+export { CORPUS_NAMES, VAL_FRACTION, loadCorpus, unigramBaseline } from './corpus';
+export type { Corpus, CorpusName } from './corpus';
+export { countSequentialBatches, sampleBatch, sequentialBatches } from './batches';
+export type { TokenBatch } from './batches';
+export { DEFAULT_BODY_CHARS, classBalance, loadSpam, rawMessage, toText } from './spam';
+export type { LoadSpamOptions, SpamDataset, SpamExample, SpamTask } from './spam';
+export { cleanEmail, decodeEncodedWords } from './mime';
+export type { CleanEmail } from './mime';
+export { htmlToText, normalizeText } from './text-clean';
+export { MNIST_SIDE, downsample, loadMnist } from './mnist';
+export type { LoadMnistOptions, MnistDataset, MnistExample } from './mnist';
+export { hashString } from './hash';

