@@ -9,5 +9,13 @@
  *   V vocabulary size · L layers
  */
 export * from './engine';
-export { InputError } from './errors';
+export { check, InputError } from './errors';
+export * from './tokenize';
+export * from './model';
+export * from './train';
+export * from './generate';
+export * from './checkpoint';
+export * from './data';
+export * from './baselines';
+export * from './viz';
 export * as tf from '@tensorflow/tfjs';

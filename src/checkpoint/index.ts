@@ -2,4 +2,4 @@ export { CHECKPOINT_FILE, FORMAT, isSafeFileName, MAX_WEIGHT_BYTES, validateChec
 export type { CheckpointJson, CheckpointKind, StoredDtype, TensorEntry } from './format';
 export { fromHalf, toHalf, float32ToHalf, halfToFloat32 } from './half';
 export { loadCheckpoint, readCheckpointJson, saveCheckpoint } from './io';
-export type { LoadedCheckpoint, SaveOptions } from './io';
+export type { LoadedCheckpoint, CheckpointSaveOptions } from './io';

@@ -19,7 +19,7 @@ import {
 } from './format';
 import { float32ToHalf, halfToFloat32 } from './half';
 
-export interface SaveOptions {
+export interface CheckpointSaveOptions {
   readonly kind: CheckpointKind;
   readonly tokenizer: unknown;
   /** Include AdamW moments (needed to resume; not for shipped models). */
@@ -42,7 +42,7 @@ function writeFileSynced(file: string, data: Uint8Array | string): void {
 }
 
 /** Save `model` (and optionally its optimizer) into folder `dir` atomically. */
-export function saveCheckpoint(dir: string, model: GPT, opts: SaveOptions): string {
+export function saveCheckpoint(dir: string, model: GPT, opts: CheckpointSaveOptions): string {
   fs.mkdirSync(dir, { recursive: true });
   const dtype = opts.dtype ?? 'float32';
   const entries: TensorEntry[] = [];
