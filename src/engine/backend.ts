@@ -65,8 +65,18 @@ function loadNative(): { gpu: boolean; pkg: string } {
   return { gpu: false, pkg: '@tensorflow/tfjs-node' };
 }
 
+/**
+ * The cpu backend prints a banner ("install our node backend") on first use in Node. We pick
+ * it knowingly (or borrow its kernels for wasm) and report the backend ourselves, so mute it.
+ */
+function muteCpuBanner(): void {
+  const cpu = tf.findBackend('cpu') as unknown as { firstUse?: boolean } | null;
+  if (cpu && 'firstUse' in cpu) cpu.firstUse = false;
+}
+
 async function select(requested: BackendName | undefined): Promise<BackendInfo> {
   const base = { tfjs: tf.version.tfjs };
+  muteCpuBanner();
   let fallbackReason: string | undefined;
   if (requested === undefined || requested === 'tensorflow') {
     try {

@@ -8,7 +8,7 @@ import type { ForwardOptions, GPT } from './gpt';
 /** Hidden states (B, T, C) at one position per row, positions (B) → (B, C). */
 export function gatherPositions(hidden: tf.Tensor3D, positions: tf.Tensor1D): tf.Tensor2D {
   const [B, T, C] = hidden.shape;
-  const rows = tf.add(tf.mul(tf.range(0, B, 1, 'int32'), T), positions.toInt()); // (B)
+  const rows = tf.add(tf.mul(tf.range(0, B, 1, 'int32'), tf.scalar(T, 'int32')), positions.toInt()); // (B)
   return tf.gather(hidden.reshape([B * T, C]), rows) as tf.Tensor2D; // (B, C)
 }
 
