@@ -16,7 +16,7 @@ function tinyPass(): { loss: number; grads: Record<string, number[]> } {
     const { mean, variance } = tf.moments(x, -1, true);
     const ln = tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-5))), g);
     const p = tf.softmax(tf.matMul(ln, weight as tf.Tensor2D)); // (5, 5)
-    return tf.neg(tf.mean(tf.sum(tf.mul(target, tf.log(p)), -1)));
+    return tf.neg(tf.mean(tf.sum(tf.mul(target, tf.log(p)), -1))) as tf.Scalar;
   };
   const { value, grads } = tf.valueAndGrads(f)([table, w, gamma]);
   const out = {

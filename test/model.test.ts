@@ -50,7 +50,7 @@ describe('GPT', () => {
     }
     assert.deepEqual(model.params.get('h.0.attn.c_attn.weight')!.shape, [16, 48]);
     // GPT-2 initialisation: residual projections have std 0.02/√(2L).
-    const proj = model.params.get('h.0.mlp.c_proj.weight')!.dataSync();
+    const proj = Array.from(model.params.get("h.0.mlp.c_proj.weight")!.dataSync());
     const std = Math.sqrt(proj.reduce((s, x) => s + x * x, 0) / proj.length);
     assert.ok(Math.abs(std - 0.02 / Math.sqrt(2)) < 0.003, `std ${std}`);
     // nano: 0.8 M parameters, as in FINDINGS.md's benchmark model.

@@ -8,8 +8,13 @@ export class ProgressBar {
   private readonly start = Date.now();
   private readonly tty: boolean;
 
-  constructor(private readonly total: number, private readonly label = '', private readonly every = 50, private readonly stream: NodeJS.WriteStream = process.stderr) {
+  constructor(private total: number, private readonly label = '', private readonly every = 50, private readonly stream: NodeJS.WriteStream = process.stderr) {
     this.tty = Boolean(stream.isTTY);
+  }
+
+  /** The total can change (a time budget's step estimate is refined as training runs). */
+  setTotal(total: number): void {
+    this.total = total;
   }
 
   update(done: number, fields: Record<string, string | number>): void {

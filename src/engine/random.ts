@@ -32,7 +32,7 @@ export class Rng {
   nextUint32(): number {
     const t = (((this.a + this.b) >>> 0) + this.d) >>> 0;
     this.d = (this.d + 1) >>> 0;
-    this.a = this.b ^ (this.b >>> 9);
+    this.a = (this.b ^ (this.b >>> 9)) >>> 0;
     this.b = (this.c + (this.c << 3)) >>> 0;
     this.c = ((this.c << 21) | (this.c >>> 11)) >>> 0;
     this.c = (this.c + t) >>> 0;
@@ -70,14 +70,15 @@ export class Rng {
 
   /** The generator's state, for checkpoints (the cached spare normal is dropped). */
   getState(): RngState {
-    return [this.a, this.b, this.c, this.d];
+    return [this.a >>> 0, this.b >>> 0, this.c >>> 0, this.d >>> 0];
   }
 
   setState(state: RngState): void {
-    if (state.length !== 4 || state.some((x) => !Number.isInteger(x) || x < 0 || x > 0xffffffff)) {
-      throw new RangeError('Rng.setState: expected four unsigned 32-bit integers');
+    // Signed 32-bit words are accepted too (and normalised): same bits, other notation.
+    if (!Array.isArray(state) || state.length !== 4 || state.some((x) => !Number.isInteger(x) || x < -0x80000000 || x > 0xffffffff)) {
+      throw new RangeError('Rng.setState: expected four 32-bit integers');
     }
-    [this.a, this.b, this.c, this.d] = state;
+    [this.a, this.b, this.c, this.d] = state.map((x) => x >>> 0);
     this.spare = null;
   }
 }

@@ -1,9 +1,10 @@
 /** `train lm`, `eval lm`, `sample lm`: generative pretraining on a text corpus. */
+import * as fs from 'fs';
 import * as path from 'path';
 import { initBackend } from '../../engine';
-import { readCheckpointJson, loadCheckpoint } from '../../checkpoint';
+import { CHECKPOINT_FILE, readCheckpointJson, loadCheckpoint } from '../../checkpoint';
 import { CORPUS_NAMES, loadCorpus } from '../../data/corpus';
-import { check } from '../../errors';
+import { check, InputError } from '../../errors';
 import { generate } from '../../generate';
 import { PRESETS } from '../../model/config';
 import { bitsPerByte, DEFAULT_LM_OPTIONS, evaluateLm, type LmTrainOptions, tokenizerFromJson, trainLm } from '../../train/lm';
@@ -25,8 +26,15 @@ registerCommand({
   },
   async run({ flags, positional }, ctx) {
     check(positional.length === 0, `unexpected argument '${positional[0]}'`);
-    await initBackend();
     const out = get.str(flags, 'out') ?? 'out/checkpoints/lm';
+    check(out.trim() !== '', '--out is empty: give a folder for the checkpoint');
+    if (fs.existsSync(out) && !fs.statSync(out).isDirectory()) throw new InputError(`--out ${out}: exists and is not a folder`);
+    const resuming = get.bool(flags, 'resume') && fs.existsSync(path.join(out, CHECKPOINT_FILE));
+    if (resuming) {
+      const ignored = Object.keys(flags).filter((k) => !['out', 'resume', 'json'].includes(k));
+      if (ignored.length > 0) ctx.log(`note: --resume continues with the checkpoint's own options; ignoring ${ignored.map((k) => `--${k}`).join(', ')}`);
+    }
+    await initBackend();
     const opts: Partial<LmTrainOptions> = {
       corpus: (get.str(flags, 'corpus') ?? DEFAULT_LM_OPTIONS.corpus) as LmTrainOptions['corpus'],
       tokenizer: (get.str(flags, 'tokenizer') ?? 'char') as 'char' | 'bpe',
@@ -42,9 +50,12 @@ registerCommand({
       ...(flags['eval-every'] !== undefined ? { evalEvery: get.num(flags, 'eval-every') } : {}),
       ...(flags.seed !== undefined ? { seed: get.num(flags, 'seed') } : {}),
     };
+    // Ctrl-C (SIGINT) or `kill` (SIGTERM): finish the step, save a checkpoint, report, exit 0.
+    // A second signal exits at once (the checkpoint on disk is still whole: saves are atomic).
     let stop = false;
     const onSigint = (): void => { if (stop) process.exit(130); stop = true; ctx.log('\nstopping: saving a checkpoint (Ctrl-C again to abort)…'); };
     process.on('SIGINT', onSigint);
+    process.on('SIGTERM', onSigint);
     let bar: ProgressBar | null = null;
     const t0 = Date.now();
     try {
@@ -52,6 +63,7 @@ registerCommand({
         onLog: (l) => ctx.log(l),
         onStep: (info, state) => {
           bar ??= new ProgressBar(state.scheduleSteps, 'train lm ');
+          bar.setTotal(state.scheduleSteps);
           bar.update(info.step, { loss: info.loss, 'tok/s': Math.round(info.tokensPerSecond), lr: info.lr.toExponential(1) });
         },
         onEval: (p) => (bar ? bar.note(`step ${p.step}: train ${p.trainLoss.toFixed(3)} · val ${p.valLoss.toFixed(3)} nats/token`) : ctx.log(`step ${p.step}: val ${p.valLoss.toFixed(3)}`)),
@@ -71,6 +83,7 @@ registerCommand({
       };
     } finally {
       process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigint);
     }
   },
 });
