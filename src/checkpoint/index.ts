@@ -1,5 +1,10 @@
-export { CHECKPOINT_FILE, FORMAT, isSafeFileName, MAX_WEIGHT_BYTES, validateCheckpointJson, VERSION } from './format';
-export type { CheckpointJson, CheckpointKind, StoredDtype, TensorEntry } from './format';
+export {
+  CHECKPOINT_FILE, declaredWeightBytes, FORMAT, isSafeFileName, jsonDepth, MAX_JSON_BYTES, MAX_JSON_DEPTH, MAX_WEIGHT_BYTES,
+  parseCheckpointText, validateCheckpointJson, VERSION,
+} from './format';
+export type { CheckpointJson, CheckpointKind, CheckpointLimits, StoredDtype, TensorEntry } from './format';
 export { fromHalf, toHalf, float32ToHalf, halfToFloat32 } from './half';
-export { loadCheckpoint, readCheckpointJson, saveCheckpoint } from './io';
+export { loadCheckpoint, NonFiniteWeightsError, readCheckpointJson, saveCheckpoint } from './io';
 export type { LoadedCheckpoint, CheckpointSaveOptions } from './io';
+export { tokenizerFromJson } from './tokenizer';
+export type { StoredTokenizer } from './tokenizer';

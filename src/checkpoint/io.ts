@@ -4,7 +4,13 @@
  * Writes are atomic: the weights go to a new uniquely named file (fsync'd), then
  * checkpoint.json is written to a temporary name and renamed over the old one. A crash at
  * any moment leaves either the old pair or the new pair, never a mix; stale weight files
- * are removed only after the new JSON is in place.
+ * (and temporary files of an interrupted save) are removed only after the new JSON is in place.
+ * Weights that are not finite are never saved, so the checkpoint on disk is always a good one.
+ *
+ * Reads trust nothing: files are opened only if they are regular files inside the folder (a
+ * symbolic link may point only within it), sizes are checked before a byte is read, and the
+ * JSON is validated (format.ts) before the weights are decoded and checked for NaN/∞ — all
+ * before the first tensor is allocated.
  */
 import * as crypto from 'crypto';
 import * as fs from 'fs';
@@ -14,10 +20,11 @@ import { InputError } from '../errors';
 import { GPT } from '../model/gpt';
 import type { AdamW } from '../train/adamw';
 import {
-  CHECKPOINT_FILE, type CheckpointJson, type CheckpointKind, dtypeBytes, FORMAT, MAX_JSON_BYTES,
-  type StoredDtype, type TensorEntry, validateCheckpointJson, VERSION,
+  CHECKPOINT_FILE, type CheckpointJson, type CheckpointKind, type CheckpointLimits, declaredWeightBytes, dtypeBytes, FORMAT,
+  MAX_JSON_BYTES, parseCheckpointText, type StoredDtype, type TensorEntry, validateCheckpointJson, VERSION,
 } from './format';
 import { float32ToHalf, halfToFloat32 } from './half';
+import { type StoredTokenizer, tokenizerFromJson } from './tokenizer';
 
 export interface CheckpointSaveOptions {
   readonly kind: CheckpointKind;
@@ -31,25 +38,58 @@ export interface CheckpointSaveOptions {
   readonly dtype?: StoredDtype;
 }
 
+/** Thrown by saveCheckpoint instead of writing a NaN or ∞: the previous checkpoint stays. */
+export class NonFiniteWeightsError extends Error {
+  constructor(readonly tensor: string, readonly index: number) {
+    super(`tensor '${tensor}' has a non-finite value at index ${index}; not saved (the previous checkpoint is kept)`);
+    this.name = 'NonFiniteWeightsError';
+  }
+}
+
 function writeFileSynced(file: string, data: Uint8Array | string): void {
   const fd = fs.openSync(file, 'w');
   try {
-    if (typeof data === "string") fs.writeSync(fd, data); else fs.writeSync(fd, data, 0, data.byteLength);
+    if (typeof data === 'string') fs.writeSync(fd, data); else fs.writeSync(fd, data, 0, data.byteLength);
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
   }
 }
 
+/** Make the rename durable across a power cut, not only a crash (best effort: not every fs allows it). */
+function fsyncDir(dir: string): void {
+  try {
+    const fd = fs.openSync(dir, 'r');
+    try { fs.fsyncSync(fd); } finally { fs.closeSync(fd); }
+  } catch { /* e.g. a filesystem without directory fsync */ }
+}
+
+/** fs errors as one line for a person: "permission denied", "not a directory", … */
+function reason(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  const text: Record<string, string> = { ENOENT: 'no such file or folder', EACCES: 'permission denied', EPERM: 'permission denied', ENOTDIR: 'a path component is not a folder', EISDIR: 'is a folder', ELOOP: 'too many symbolic links', ENAMETOOLONG: 'name too long', EEXIST: 'exists and is not a folder', ENOSPC: 'no space left on the device', EROFS: 'read-only filesystem' };
+  return (err.code && text[err.code]) ?? (err.message ?? String(e)).split('\n')[0];
+}
+
+function prepareFolder(dir: string): void {
+  try {
+    if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) throw new InputError(`${dir}: exists and is not a folder`);
+    fs.mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError(`${dir}: cannot create the checkpoint folder (${reason(e)})`);
+  }
+}
+
 /** Save `model` (and optionally its optimizer) into folder `dir` atomically. */
 export function saveCheckpoint(dir: string, model: GPT, opts: CheckpointSaveOptions): string {
-  fs.mkdirSync(dir, { recursive: true });
   const dtype = opts.dtype ?? 'float32';
   const entries: TensorEntry[] = [];
   const chunks: Uint8Array[] = [];
   let offset = 0;
   const add = (name: string, t: tf.Tensor, d: StoredDtype): void => {
     const f32 = t.dataSync() as Float32Array;
+    for (let i = 0; i < f32.length; i++) if (!Number.isFinite(f32[i])) throw new NonFiniteWeightsError(name, i);
     const bytes = d === 'float16' ? new Uint8Array(float32ToHalf(f32).buffer) : new Uint8Array(f32.buffer.slice(f32.byteOffset, f32.byteOffset + f32.byteLength));
     entries.push({ name, dtype: d, shape: [...t.shape], offset, bytes: bytes.byteLength });
     chunks.push(bytes);
@@ -61,9 +101,12 @@ export function saveCheckpoint(dir: string, model: GPT, opts: CheckpointSaveOpti
       const m = opts.optimizer.m.get(s.name);
       const v = opts.optimizer.v.get(s.name);
       const zeros = tf.zeros([...s.shape]);
-      add(`adam.m.${s.name}`, m ?? zeros, 'float32');
-      add(`adam.v.${s.name}`, v ?? zeros, 'float32');
-      zeros.dispose();
+      try {
+        add(`adam.m.${s.name}`, m ?? zeros, 'float32');
+        add(`adam.v.${s.name}`, v ?? zeros, 'float32');
+      } finally {
+        zeros.dispose();
+      }
     }
   }
   const weightsFile = `weights-${Date.now().toString(36)}-${crypto.randomBytes(4).toString('hex')}.bin`;
@@ -81,49 +124,135 @@ export function saveCheckpoint(dir: string, model: GPT, opts: CheckpointSaveOpti
     meta: opts.meta ?? {},
     metrics: opts.metrics ?? {},
   };
+  const text = JSON.stringify(json);
+  // Never write what the loader would refuse (a tokenizer that does not fit the model, …):
+  // a checkpoint that cannot be read back is worse than an error now.
+  const description = path.join(dir, CHECKPOINT_FILE);
+  validateCheckpointJson(parseCheckpointText(Buffer.from(text), description), description, offset);
+  prepareFolder(dir);
   const buf = Buffer.concat(chunks.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength)));
   writeFileSynced(path.join(dir, weightsFile), buf);
   const tmp = path.join(dir, `.${CHECKPOINT_FILE}.${process.pid}.tmp`);
-  writeFileSynced(tmp, JSON.stringify(json));
-  fs.renameSync(tmp, path.join(dir, CHECKPOINT_FILE));
-  // Only now is the old weights file unreferenced.
+  writeFileSynced(tmp, text);
+  fs.renameSync(tmp, description);
+  fsyncDir(dir);
+  // Only now is the old weights file unreferenced; temporary files of interrupted saves go too.
   for (const f of fs.readdirSync(dir)) {
-    if (/^weights-.*\.bin$/.test(f) && f !== weightsFile) fs.rmSync(path.join(dir, f), { force: true });
+    const stale = (/^weights-.*\.bin$/.test(f) && f !== weightsFile) || (f.startsWith(`.${CHECKPOINT_FILE}.`) && f.endsWith('.tmp'));
+    if (stale) fs.rmSync(path.join(dir, f), { force: true });
   }
-  return path.join(dir, CHECKPOINT_FILE);
+  return description;
 }
 
-/** Read and validate checkpoint.json in `dir` without loading any weights. */
-export function readCheckpointJson(dir: string): CheckpointJson {
-  const file = path.join(dir, CHECKPOINT_FILE);
-  if (!fs.existsSync(dir)) throw new InputError(`${dir}: no such checkpoint folder`);
-  if (!fs.statSync(dir).isDirectory()) throw new InputError(`${dir}: not a folder (a checkpoint is a folder with ${CHECKPOINT_FILE})`);
-  if (!fs.existsSync(file)) throw new InputError(`${file}: missing (is ${dir} a checkpoint folder?)`);
-  const size = fs.statSync(file).size;
-  if (size > MAX_JSON_BYTES) throw new InputError(`${file}: ${size} bytes is too large for a checkpoint description`);
-  let parsed: unknown;
+/**
+ * Read file `name` inside folder `dir`, refusing anything but a regular file within it: a
+ * symbolic link that resolves outside the folder, a FIFO or device (which could block or never
+ * end), a file larger than `maxBytes` (checked before reading). Errors name `file`.
+ */
+function readInside(dir: string, name: string, maxBytes: number, describe: (what: string) => never, tooLarge?: (size: number) => string): Buffer {
+  const file = path.join(dir, name);
+  let target = file;
+  let fd: number;
   try {
-    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+    const l = fs.lstatSync(file);
+    if (l.isSymbolicLink()) {
+      const real = fs.realpathSync(file);
+      const rel = path.relative(fs.realpathSync(dir), real);
+      if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) describe(`${name} is a symbolic link pointing outside the checkpoint folder (refused)`);
+      target = real;
+    }
+    // O_NOFOLLOW: the checked path cannot be swapped for a link in between; O_NONBLOCK: a FIFO
+    // put there in between cannot make open() wait for a writer forever.
+    fd = fs.openSync(target, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
   } catch (e) {
-    throw new InputError(`${file}: not valid JSON (${(e as Error).message.split('\n')[0]})`);
+    if (e instanceof InputError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    describe(code === 'ENOENT' ? `${name} is missing` : `cannot open ${name} (${reason(e)})`);
   }
-  const pre = validateCheckpointJson(parsed, file);
-  const wfile = path.join(dir, pre.weightsFile);
-  if (!fs.existsSync(wfile) || !fs.statSync(wfile).isFile()) throw new InputError(`${file}: its weights file ${pre.weightsFile} is missing`);
-  return validateCheckpointJson(parsed, file, fs.statSync(wfile).size);
+  try {
+    const st = fs.fstatSync(fd);
+    if (!st.isFile()) describe(`${name} is not a regular file`);
+    if (st.size > maxBytes) describe(tooLarge ? tooLarge(st.size) : `${name} has ${st.size} bytes, more than the ${maxBytes} expected`);
+    const buf = Buffer.alloc(st.size);
+    let got = 0;
+    while (got < st.size) {
+      const n = fs.readSync(fd, buf, got, st.size - got, got);
+      if (n === 0) break;
+      got += n;
+    }
+    if (got !== st.size) describe(`${name} shrank while being read (${got} of ${st.size} bytes)`);
+    return buf;
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    describe(`cannot read ${name} (${reason(e)})`);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Size of file `name` in `dir` under the same rules as readInside (no read). */
+function sizeInside(dir: string, name: string, describe: (what: string) => never): number {
+  const file = path.join(dir, name);
+  try {
+    let st = fs.lstatSync(file);
+    if (st.isSymbolicLink()) {
+      const real = fs.realpathSync(file);
+      const rel = path.relative(fs.realpathSync(dir), real);
+      if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) describe(`${name} is a symbolic link pointing outside the checkpoint folder (refused)`);
+      st = fs.statSync(real);
+    }
+    if (!st.isFile()) describe(`${name} is not a regular file`);
+    return st.size;
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    describe(code === 'ENOENT' ? `its weights file ${name} is missing` : `cannot read ${name} (${reason(e)})`);
+  }
+}
+
+function isLink(file: string): boolean {
+  try { return fs.lstatSync(file).isSymbolicLink(); } catch { return false; }
+}
+
+function checkFolder(dir: string): void {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(dir);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(code === 'ENOENT' ? `${dir}: no such checkpoint folder` : `${dir}: cannot open the checkpoint folder (${reason(e)})`);
+  }
+  if (!st.isDirectory()) throw new InputError(`${dir}: not a folder (a checkpoint is a folder with ${CHECKPOINT_FILE})`);
+}
+
+/** Read and validate checkpoint.json in `dir` (and the weights file's size) without loading any weights. */
+export function readCheckpointJson(dir: string, limits: CheckpointLimits = {}): CheckpointJson {
+  checkFolder(dir);
+  const file = path.join(dir, CHECKPOINT_FILE);
+  const failJson = (what: string): never => { throw new InputError(`${file}: ${what}`); };
+  if (!fs.existsSync(file) && !isLink(file)) failJson(`missing (is ${dir} a checkpoint folder?)`);
+  const maxJson = limits.maxJsonBytes ?? MAX_JSON_BYTES;
+  const bytes = readInside(dir, CHECKPOINT_FILE, maxJson, failJson, (size) => `${size} bytes is too large for a checkpoint description (limit ${maxJson})`);
+  const json = validateCheckpointJson(parseCheckpointText(bytes, file, limits), file, undefined, limits);
+  const size = sizeInside(dir, json.weightsFile, failJson);
+  const declared = declaredWeightBytes(json);
+  if (size !== declared) failJson(`${json.weightsFile} has ${size} bytes, the tensors declare ${declared}`);
+  return json;
 }
 
 export interface LoadedCheckpoint {
   readonly json: CheckpointJson;
   readonly model: GPT;
+  /** The checkpoint's tokenizer, validated against the model, or null (models fed raw ids). */
+  readonly tokenizer: StoredTokenizer | null;
   /** Optimizer moments by parameter name, when the checkpoint has them (caller owns them). */
   readonly moments: { m: Map<string, tf.Tensor>; v: Map<string, tf.Tensor> } | null;
 }
 
 function decode(buf: Buffer, e: TensorEntry, file: string): Float32Array {
-  const raw = buf.subarray(e.offset, e.offset + e.bytes);
-  const copy = new Uint8Array(raw.byteLength);
-  copy.set(raw);
+  // A copy, aligned for the typed array; the file is little-endian, as is every host tfjs-node runs on.
+  const copy = new Uint8Array(e.bytes);
+  copy.set(buf.subarray(e.offset, e.offset + e.bytes));
   const values = e.dtype === 'float16' ? halfToFloat32(new Uint16Array(copy.buffer)) : new Float32Array(copy.buffer);
   for (let i = 0; i < values.length; i++) {
     if (!Number.isFinite(values[i])) throw new InputError(`${file}: tensor '${e.name}' has a non-finite value at index ${i}`);
@@ -132,28 +261,37 @@ function decode(buf: Buffer, e: TensorEntry, file: string): Float32Array {
 }
 
 /** Load a checkpoint folder: validate everything, then build the model (float32). */
-export function loadCheckpoint(dir: string): LoadedCheckpoint {
-  const json = readCheckpointJson(dir);
+export function loadCheckpoint(dir: string, limits: CheckpointLimits = {}): LoadedCheckpoint {
+  const json = readCheckpointJson(dir, limits);
+  const tokenizer = json.tokenizer === null ? null : tokenizerFromJson(json.tokenizer);
   const wfile = path.join(dir, json.weightsFile);
-  const buf = fs.readFileSync(wfile);
+  const declared = declaredWeightBytes(json);
+  const buf = readInside(dir, json.weightsFile, declared, (what) => { throw new InputError(`${wfile}: ${what}`); });
+  if (buf.length !== declared) throw new InputError(`${wfile}: has ${buf.length} bytes, ${CHECKPOINT_FILE} declares ${declared}`);
   // Decode (and check every value) before allocating any tensor.
   const values = new Map<string, Float32Array>();
   for (const e of json.tensors) values.set(e.name, decode(buf, e, wfile));
   const model = new GPT(json.config, { nClasses: json.nClasses > 0 ? json.nClasses : undefined });
-  for (const s of model.specs) {
-    const t = tf.tensor(values.get(s.name)!, [...s.shape]);
-    model.params.get(s.name)!.assign(t);
-    t.dispose();
-  }
   let moments: LoadedCheckpoint['moments'] = null;
-  if (json.optimizer) {
-    moments = { m: new Map(), v: new Map() };
+  try {
     for (const s of model.specs) {
-      moments.m.set(s.name, tf.tensor(values.get(`adam.m.${s.name}`)!, [...s.shape]));
-      moments.v.set(s.name, tf.tensor(values.get(`adam.v.${s.name}`)!, [...s.shape]));
+      const t = tf.tensor(values.get(s.name)!, [...s.shape]);
+      model.params.get(s.name)!.assign(t);
+      t.dispose();
     }
+    if (json.optimizer) {
+      moments = { m: new Map(), v: new Map() };
+      for (const s of model.specs) {
+        moments.m.set(s.name, tf.tensor(values.get(`adam.m.${s.name}`)!, [...s.shape]));
+        moments.v.set(s.name, tf.tensor(values.get(`adam.v.${s.name}`)!, [...s.shape]));
+      }
+    }
+  } catch (e) {
+    model.dispose();
+    if (moments) tf.dispose([...moments.m.values(), ...moments.v.values()]);
+    throw e;
   }
-  return { json, model, moments };
+  return { json, model, tokenizer, moments };
 }
 
 /** Bytes per element, re-exported for size estimates. */

@@ -43,8 +43,9 @@ export function parseArgs(argv: readonly string[], spec: Readonly<Record<string,
     if (!arg.startsWith('--')) { positional.push(arg); continue; }
     const eq = arg.indexOf('=');
     const name = arg.slice(2, eq < 0 ? undefined : eq);
-    const s = all[name];
+    const s = Object.prototype.hasOwnProperty.call(all, name) ? all[name] : undefined;
     if (!s) throw new CliError(`unknown option --${name} (known: ${Object.keys(all).map((k) => `--${k}`).join(', ')})`);
+    if (name in flags) throw new CliError(`--${name} is given twice`);
     if (s.type === 'boolean') {
       if (eq >= 0) throw new CliError(`--${name} takes no value`);
       flags[name] = true;

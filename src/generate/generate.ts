@@ -49,6 +49,13 @@ export function disposeCache(cache: KVCache): void {
   cache.length = 0;
 }
 
+/** NaN or a negative temperature would not fail: it would quietly sample garbage. */
+function checkSampling(o: SamplingOptions): void {
+  if (o.temperature !== undefined && !(Number.isFinite(o.temperature) && o.temperature >= 0)) throw new InputError(`temperature must be a number ≥ 0, got ${o.temperature}`);
+  if (o.topK !== undefined && !(Number.isInteger(o.topK) && o.topK >= 0)) throw new InputError(`topK must be an integer ≥ 0, got ${o.topK}`);
+  if (o.topP !== undefined && !(o.topP >= 0 && o.topP <= 1)) throw new InputError(`topP must be in [0, 1], got ${o.topP}`);
+}
+
 /** Generate up to maxNewTokens after `prompt` (token ids; must not be empty). */
 export function generate(model: GPT, prompt: readonly number[], opts: GenerateOptions): GenerateResult {
   const { blockSize, vocabSize } = model.config;
@@ -57,6 +64,8 @@ export function generate(model: GPT, prompt: readonly number[], opts: GenerateOp
     if (!Number.isInteger(id) || id < 0 || id >= vocabSize) throw new InputError(`token id ${id} is outside the vocabulary [0, ${vocabSize})`);
   }
   if (!Number.isInteger(opts.maxNewTokens) || opts.maxNewTokens < 0) throw new InputError(`maxNewTokens must be a non-negative integer, got ${opts.maxNewTokens}`);
+  checkSampling(opts);
+  if (opts.stopToken !== undefined && !Number.isInteger(opts.stopToken)) throw new InputError(`stopToken must be a token id, got ${opts.stopToken}`);
   const rng = opts.rng ?? new Rng(opts.seed ?? 0);
   const useCache = opts.useCache ?? true;
   const promptTruncated = Math.max(0, prompt.length - blockSize);

@@ -30,16 +30,28 @@ export interface StepInfo {
 
 /** Thrown when the loss stops being a finite number; the weights are left as they were. */
 export class DivergedError extends Error {
-  constructor(step: number, loss: number) {
+  constructor(readonly step: number, readonly loss: number) {
     super(`training diverged at step ${step}: loss is ${loss} (weights of the last good step are kept)`);
     this.name = 'DivergedError';
   }
+}
+
+/**
+ * Test hook: with `LGPT_INJECT_NAN_AT_STEP=N` in the environment, the loss of step N reads as
+ * NaN, so that divergence handling (the message, the kept checkpoint) can be tested end to end
+ * on a healthy model. Read once per Trainer; unset in normal use.
+ */
+export function injectedNanStep(env: NodeJS.ProcessEnv = process.env): number | null {
+  const n = Number(env.LGPT_INJECT_NAN_AT_STEP);
+  return Number.isInteger(n) && n > 0 ? n : null;
 }
 
 export class Trainer {
   readonly optimizer: AdamW;
   /** Updates applied so far. */
   get step(): number { return this.optimizer.step; }
+
+  private readonly nanAt = injectedNanStep();
 
   constructor(
     readonly params: Map<string, tf.Variable>,
@@ -62,7 +74,7 @@ export class Trainer {
     let lossSum = 0;
     for (let i = 0; i < this.opts.gradAccum; i++) {
       const { value, grads } = tf.variableGrads(() => microLoss(i), vars);
-      const loss = value.dataSync()[0];
+      const loss = this.nanAt === this.step + 1 ? NaN : value.dataSync()[0];
       value.dispose();
       if (!Number.isFinite(loss)) {
         tf.dispose(Object.values(grads));
