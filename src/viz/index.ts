@@ -1,0 +1,24 @@
+/**
+ * viz: what notebooks show and what the notebook runner reads.
+ *
+ * Every helper works in three places: a tslab kernel (rich output), plain Node (a line of text),
+ * and tests (a sink set with setOutputSink). Figure builders return plotly specs that can be
+ * shown (`showPlot`) or saved for the README (`saveFigure`).
+ */
+export { inNotebook, liveOutput, setOutputSink, showBundle, showHtml, showMarkdown } from './display';
+export type { LiveOutput, MimeBundle, OutputSink } from './display';
+export { checkMetrics, fastOr, isFast, METRICS_MARKER, METRICS_MIME, reportMetrics } from './protocol';
+export type { Metrics, MetricValue } from './protocol';
+export { figureHtml, loadPlotly, showPlot } from './plotly';
+export type { Figure, Trace } from './plotly';
+export { lineFigure, liveLinePlot, plotLine } from './line';
+export type { LineOptions, LivePlot, LivePlotOptions, SeriesData } from './line';
+export { attentionHeatmap, attentionHeatmapFigure, tokenLabel } from './heatmap';
+export type { HeatmapOptions } from './heatmap';
+export { loadDanfo, showTable, tableHtml, tableText } from './table';
+export type { Row, TableLike, TableOptions } from './table';
+export { grayGridPng, pngSize, showPng } from './png';
+export type { GridOptions } from './png';
+export { findChromium, saveFigure } from './save-figure';
+export type { Renderer, SavedFigure, SaveOptions } from './save-figure';
+export { renderFigureCanvas } from './canvas-figure';
