@@ -17,5 +17,6 @@ export * from './generate';
 export * from './checkpoint';
 export * from './data';
 export * from './baselines';
+export * from './classify';
 export * from './viz';
 export * as tf from '@tensorflow/tfjs';
