@@ -1,0 +1,82 @@
+/**
+ * `export lm`: turn a training checkpoint into a shipped one — float16 weights, no optimizer
+ * state — plus a manifest.json with the exact command, seed, backend, wall time, steps, tokens
+ * seen, and the validation figures measured on the exported (float16-rounded) weights, so that
+ * `eval lm` on the shipped folder reproduces them exactly.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { backendInfo, initBackend } from '../../engine';
+import { loadCheckpoint, saveCheckpoint } from '../../checkpoint';
+import { loadCorpus } from '../../data/corpus';
+import { check } from '../../errors';
+import { bitsPerByte, evaluateLm, type LmTrainState, tokenizerFromJson } from '../../train/lm';
+import { get } from '../args';
+import { registerCommand } from '../commands';
+
+registerCommand({
+  name: 'export lm',
+  summary: 'ship a trained language model: float16 weights, no optimizer state, a manifest',
+  usage: 'literate-gpt export lm --checkpoint DIR --out DIR [--command "how it was trained"] [--json]',
+  flags: {
+    checkpoint: { type: 'string', help: 'the training checkpoint folder' },
+    out: { type: 'string', help: 'the folder to write (e.g. data/checkpoints/lm)' },
+    command: { type: 'string', help: 'the exact training command, recorded in the manifest' },
+  },
+  async run({ flags, positional }, ctx) {
+    check(positional.length === 0, `unexpected argument '${positional[0]}'`);
+    const src = get.str(flags, 'checkpoint');
+    const out = get.str(flags, 'out');
+    check(src, '--checkpoint DIR is required');
+    check(out, '--out DIR is required');
+    check(path.resolve(src) !== path.resolve(out), '--out must differ from --checkpoint');
+    await initBackend();
+    const ck = loadCheckpoint(src);
+    check(ck.json.kind === 'lm', `${src}: a '${ck.json.kind}' checkpoint, not a language model`);
+    const state = ck.json.trainState as unknown as LmTrainState | null;
+    check(state, `${src}: has no training state to describe`);
+    if (ck.moments) for (const t of [...ck.moments.m.values(), ...ck.moments.v.values()]) t.dispose();
+    // Keep the curves and options (notebooks plot them), drop what only resuming needs.
+    const shippedState = { options: state.options, history: state.history, trainCurve: state.trainCurve, tokensSeen: state.tokensSeen, elapsedMs: state.elapsedMs, scheduleSteps: state.scheduleSteps };
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lgpt-export-'));
+    saveCheckpoint(tmp, ck.model, { kind: 'lm', tokenizer: ck.json.tokenizer, dtype: 'float16', trainState: shippedState });
+    ck.model.dispose();
+    // Measure on what we ship.
+    const shipped = loadCheckpoint(tmp);
+    const tok = tokenizerFromJson(shipped.json.tokenizer);
+    const corpus = loadCorpus(state.options.corpus);
+    const valIds = Int32Array.from(tok.encode(corpus.val));
+    const valBytes = Buffer.byteLength(corpus.val, 'utf8');
+    ctx.log(`evaluating the float16 weights on ${valIds.length} validation tokens…`);
+    const valLoss = evaluateLm(shipped.model, valIds, 32);
+    const bpb = bitsPerByte(valLoss, valIds.length, valBytes);
+    const metrics = { valLoss, bitsPerByte: bpb };
+    fs.rmSync(out, { recursive: true, force: true });
+    saveCheckpoint(out, shipped.model, { kind: 'lm', tokenizer: shipped.json.tokenizer, dtype: 'float16', trainState: shippedState, metrics });
+    fs.rmSync(tmp, { recursive: true, force: true });
+    const steps = state.history.length ? state.history[state.history.length - 1].step : 0;
+    const manifest = {
+      kind: 'lm',
+      command: get.str(flags, 'command') ?? null,
+      seed: state.options.seed,
+      backend: backendInfo().backend,
+      machine: `${os.cpus().length}× ${os.cpus()[0]?.model ?? 'cpu'}, ${os.platform()} ${os.arch()}`,
+      wallMinutes: state.elapsedMs / 60_000,
+      steps,
+      tokensSeen: state.tokensSeen,
+      parameters: shipped.model.numParams(),
+      config: shipped.model.config,
+      tokenizer: { kind: state.options.tokenizer, vocabSize: tok.vocabSize },
+      corpus: state.options.corpus,
+      validation: { tokens: valIds.length, bytes: valBytes, text: 'the last 10 % of Moby Dick' },
+      valLoss,
+      bitsPerByte: bpb,
+      history: state.history,
+      created: new Date().toISOString(),
+    };
+    fs.writeFileSync(path.join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+    shipped.model.dispose();
+    return { checkpoint: path.resolve(out), steps, valLoss, bitsPerByte: bpb };
+  },
+});
