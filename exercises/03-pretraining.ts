@@ -1,0 +1,52 @@
+/**
+ * Exercises of notebooks/03-pretraining.ipynb. Replace each `throw` with your answer, then run
+ *
+ *   npm run check -- 03
+ *
+ * which runs test/exercises/03-pretraining.test.ts against this file and says which checks pass.
+ * Plain numbers only, no tfjs: the point is to see every step.
+ */
+
+/**
+ * Bits per UTF-8 byte of a text from a model's mean loss on it: `lossNatsPerToken` nats per
+ * token, over `tokens` tokens that spell `bytes` bytes. (Total nats → total bits → per byte.)
+ */
+export function bitsPerByte(lossNatsPerToken: number, tokens: number, bytes: number): number {
+  void lossNatsPerToken;
+  void tokens;
+  void bytes;
+  throw new Error('exercise 1: not written yet');
+}
+
+/**
+ * Cross-entropy (nats) of the true next token `target` under the logits z of one position:
+ * −log softmax(z)[target] = logsumexp(z) − z[target]. Must stay finite for logits such as
+ * [1000, 1001] (subtract the maximum inside the log-sum-exp).
+ */
+export function crossEntropyFromLogits(logits: readonly number[], target: number): number {
+  void logits;
+  void target;
+  throw new Error('exercise 2: not written yet');
+}
+
+/**
+ * The gradient of `crossEntropyFromLogits(z, target)` with respect to each logit z_i.
+ * Work it out on paper first (differentiate logsumexp(z) − z[target]); the answer is short.
+ */
+export function crossEntropyGradient(logits: readonly number[], target: number): number[] {
+  void logits;
+  void target;
+  throw new Error('exercise 3: not written yet');
+}
+
+/**
+ * Top-k sampling's distribution: divide the logits by `temperature`, keep the k largest, and
+ * return softmax over those k with 0 for every other token. Ties are broken by the lower index.
+ * k = 0 (or k ≥ the number of logits) keeps every token.
+ */
+export function topKProbabilities(logits: readonly number[], k: number, temperature = 1): number[] {
+  void logits;
+  void k;
+  void temperature;
+  throw new Error('exercise 4: not written yet');
+}
