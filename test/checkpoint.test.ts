@@ -199,7 +199,7 @@ describe('checkpoints: format and validation', () => {
     const cases: [unknown, RegExp][] = [
       [{ vocabSize: -3 }, /config\.vocabSize must be an integer/],
       [{ vocabSize: 12.5 }, /config\.vocabSize must be an integer/],
-      [{ vocabSize: '12' }, /config\.vocabSize must be an integer/],
+      [{ vocabSize: '12' }, /config\.vocabSize must be a number, got "12"/],
       [{ nHead: 3 }, /must be divisible by nHead/],
       [{ dropout: 1 }, /config\.dropout must be in \[0, 1\)/],
       [{ blockSize: { $gt: 0 } }, /config\.blockSize must be a plain value/],

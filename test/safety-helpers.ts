@@ -53,6 +53,8 @@ export interface CliOptions {
   readonly input?: string | Buffer;
   readonly env?: Record<string, string>;
   readonly timeoutMs?: number;
+  /** Called with the child as soon as it is started. */
+  readonly onSpawn?: (child: ChildProcess) => void;
   /** Called with the child and each stderr chunk (for tests that signal it mid-run). */
   readonly onStderr?: (child: ChildProcess, text: string, all: string) => void;
 }
@@ -63,6 +65,7 @@ export function cli(args: readonly string[], opts: CliOptions = {}): Promise<Cli
     const child = spawn(process.execPath, ['bin/literate-gpt.js', ...args], {
       cwd: ROOT, env: { ...process.env, LGPT_FROM_SOURCE: '1', ...opts.env },
     });
+    opts.onSpawn?.(child);
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 90_000);

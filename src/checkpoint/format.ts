@@ -148,6 +148,9 @@ function checkConfig(c: unknown, file: string): GPTConfig {
   for (const [k, v] of Object.entries(c)) {
     if (typeof v === 'object' && v !== null) fail(file, `config.${k.slice(0, 40)} must be a plain value, got ${show(v)}`);
   }
+  for (const k of ['vocabSize', 'blockSize', 'nLayer', 'nHead', 'nEmbd', 'dropout']) {
+    if (typeof c[k] !== 'number') fail(file, `config.${k} must be a number, got ${show(c[k])}`);
+  }
   const config = { ...c } as unknown as GPTConfig;
   try { validateConfig(config); } catch (e) { fail(file, (e as Error).message); }
   return config;

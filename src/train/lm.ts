@@ -117,6 +117,7 @@ function checkLmOptions(o: unknown, bad: (what: string) => never): LmTrainOption
   num('clip', 0, 1e6);
   num('evalEvery', 1, 1_000_000, true);
   num('evalBatches', 1, 1_000_000, true);
+  if (o.finalEvalBatches !== undefined) num('finalEvalBatches', 0, 1_000_000, true); // absent in older checkpoints
   num('seed', 0, 2 ** 32 - 1, true);
   return o as unknown as LmTrainOptions;
 }

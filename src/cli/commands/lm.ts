@@ -4,14 +4,14 @@ import * as path from 'path';
 import { initBackend } from '../../engine';
 import { CHECKPOINT_FILE, readCheckpointJson, loadCheckpoint } from '../../checkpoint';
 import { CORPUS_NAMES, loadCorpus } from '../../data/corpus';
-import { check, InputError } from '../../errors';
+import { check } from '../../errors';
 import { generate } from '../../generate';
 import { PRESETS } from '../../model/config';
 import { bitsPerByte, DEFAULT_LM_OPTIONS, evaluateLm, type LmTrainOptions, tokenizerFromJson, trainLm } from '../../train/lm';
 import { get } from '../args';
 import { registerCommand } from '../commands';
 import { ProgressBar } from '../progress';
-import { modelFlags, modelOverrides, trainFlags } from './shared-flags';
+import { checkOutFolder, modelFlags, modelOverrides, trainFlags } from './shared-flags';
 
 registerCommand({
   name: 'train lm',
@@ -27,8 +27,7 @@ registerCommand({
   async run({ flags, positional }, ctx) {
     check(positional.length === 0, `unexpected argument '${positional[0]}'`);
     const out = get.str(flags, 'out') ?? 'out/checkpoints/lm';
-    check(out.trim() !== '', '--out is empty: give a folder for the checkpoint');
-    if (fs.existsSync(out) && !fs.statSync(out).isDirectory()) throw new InputError(`--out ${out}: exists and is not a folder`);
+    checkOutFolder(out);
     const resuming = get.bool(flags, 'resume') && fs.existsSync(path.join(out, CHECKPOINT_FILE));
     if (resuming) {
       const ignored = Object.keys(flags).filter((k) => !['out', 'resume', 'json'].includes(k));

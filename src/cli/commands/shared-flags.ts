@@ -1,4 +1,7 @@
 /** Flags shared by the `train` commands. (Loaded by main like a command file; registers none.) */
+import * as fs from 'fs';
+import { CHECKPOINT_FILE } from '../../checkpoint/format';
+import { check, InputError } from '../../errors';
 import type { FlagSpec, Flags } from '../args';
 import { get } from '../args';
 import type { GPTConfig } from '../../model/config';
@@ -34,4 +37,22 @@ export function modelOverrides(flags: Flags): Partial<Omit<GPTConfig, 'vocabSize
   if (flags.block !== undefined) o.blockSize = get.num(flags, 'block');
   if (flags.dropout !== undefined) o.dropout = get.num(flags, 'dropout');
   return o;
+}
+
+/** Files a checkpoint folder may hold (a save also removes stale `weights-*.bin` in it). */
+const CHECKPOINT_FOLDER_FILE = /^(checkpoint\.json|weights-.*\.bin|manifest\.json|\.checkpoint\.json\..*\.tmp)$/;
+
+/**
+ * Check a folder that a command will write a checkpoint into, before any work starts: it may
+ * be absent, empty, or a checkpoint folder — not a file, and not a folder of other things
+ * (`--out .` would otherwise scatter checkpoint files into it and delete any weights-*.bin there).
+ */
+export function checkOutFolder(out: string, flag = '--out'): void {
+  check(out.trim() !== '', `${flag} is empty: give a folder for the checkpoint`);
+  if (!fs.existsSync(out)) return;
+  if (!fs.statSync(out).isDirectory()) throw new InputError(`${flag} ${out}: exists and is not a folder`);
+  const other = fs.readdirSync(out).filter((f) => !CHECKPOINT_FOLDER_FILE.test(f));
+  if (other.length > 0 && !fs.existsSync(`${out}/${CHECKPOINT_FILE}`)) {
+    throw new InputError(`${flag} ${out}: a folder of other files (${other.slice(0, 3).join(', ')}${other.length > 3 ? ', …' : ''}), not a checkpoint folder; choose a new or empty one`);
+  }
 }

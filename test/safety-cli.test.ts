@@ -1,0 +1,112 @@
+// Bad input everywhere a user types or points, through the real CLI: each case must exit with
+// code 2, print exactly one line on stderr (no stack trace), print nothing on stdout, and write
+// nothing.
+import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { CharTokenizer } from '../src/tokenize';
+import { assertCleanFailure, cli, cliAll, savePico, weightsFileOf } from './safety-helpers';
+
+describe('safety: bad input on the command line', function () {
+  this.timeout(300_000);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lgpt-cli-'));
+  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  const p = (name: string): string => path.join(tmp, name);
+
+  // Fixtures: a good pico LM checkpoint and corrupted copies of it.
+  const good = p('good');
+  const corrupt = (name: string, f: (dir: string) => void): string => {
+    const dir = p(name);
+    fs.cpSync(good, dir, { recursive: true });
+    f(dir);
+    return dir;
+  };
+  const editJson = (dir: string, edit: (j: Record<string, unknown>) => void): void => {
+    const file = path.join(dir, 'checkpoint.json');
+    const j = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+    edit(j);
+    fs.writeFileSync(file, JSON.stringify(j));
+  };
+  let dirs: Record<string, string> = {};
+  before(() => {
+    savePico(good);
+    fs.writeFileSync(p('a-file'), 'not a folder');
+    fs.mkdirSync(p('my-docs'));
+    fs.writeFileSync(p('my-docs/notes.txt'), 'precious');
+    dirs = {
+      nan: corrupt('nan', (d) => { const w = weightsFileOf(d); const b = fs.readFileSync(w); b.writeFloatLE(NaN, 0); fs.writeFileSync(w, b); }),
+      truncated: corrupt('truncated', (d) => { const w = weightsFileOf(d); fs.writeFileSync(w, fs.readFileSync(w).subarray(0, 100)); }),
+      linkOut: corrupt('link-out', (d) => { const w = weightsFileOf(d); fs.copyFileSync(w, p('stolen.bin')); fs.rmSync(w); fs.symlinkSync(p('stolen.bin'), w); }),
+      traversal: corrupt('traversal', (d) => editJson(d, (j) => { j.weightsFile = '../good/weights.bin'; })),
+      notUtf8: corrupt('not-utf8', (d) => { fs.writeFileSync(path.join(d, 'checkpoint.json'), Buffer.from([0x7b, 0xff, 0xfe, 0x7d])); }),
+      mismatch: corrupt('mismatch', (d) => editJson(d, (j) => { j.tokenizer = CharTokenizer.fromText('abc').toJSON(); })),
+      badTokenizer: corrupt('bad-tokenizer', (d) => editJson(d, (j) => { j.tokenizer = { format: 'literate-gpt-char', version: 1, chars: ['t', 't'] }; })),
+      huge: corrupt('huge', (d) => editJson(d, (j) => { j.config = { vocabSize: 1_000_000, blockSize: 65536, nLayer: 256, nHead: 1, nEmbd: 65536, dropout: 0 }; })),
+    };
+  });
+
+  it('exits 2 with one line, writes nothing: flags, values, commands, files, checkpoints, text', async () => {
+    const out = p('never-created');
+    // [args, expected message, stdin]
+    const cases: [string[], RegExp, (string | Buffer)?][] = [
+      [['train', 'lm', '--stepz', '5', '--out', out], /unknown option --stepz \(known: /],
+      [['train', 'lm', '--steps', 'abc', '--out', out], /--steps must be a number, got 'abc'/],
+      [['train', 'lm', '--steps', '-1', '--out', out], /--steps must be at least 1, got -1/],
+      [['train', 'lm', '--steps', '1.5', '--out', out], /--steps must be an integer, got '1\.5'/],
+      [['train', 'lm', '--steps', '5', '--steps', '6', '--out', out], /--steps is given twice/],
+      [['train', 'lm', '--preset', 'huge', '--out', out], /--preset must be one of pico, nano, micro, mini, got 'huge'/],
+      [['train', 'lm', '--steps', '5', '--out'], /--out needs a value/],
+      [['train', 'lm', '--resume=yes', '--out', out], /--resume takes no value/],
+      [['train', 'lm', 'extra', '--out', out], /unexpected argument 'extra'/],
+      [['train', 'lm', '--out', p('a-file')], /--out .*a-file: exists and is not a folder/],
+      [['train', 'lm', '--out', p('my-docs')], /--out .*my-docs: a folder of other files \(notes\.txt\), not a checkpoint folder/],
+      [['train', 'lm', '--layers', '64', '--embd', '8192', '--out', out], /the model would have 51,555,876,864 parameters/],
+      [['train', 'lm', '--preset', 'pico', '--heads', '3', '--out', out], /config\.nEmbd \(16\) must be divisible by nHead \(3\)/],
+      [['train', 'lm', '--resume', '--out', dirs.nan], /tensor 'wte' has a non-finite value at index 0/],
+      [['train', 'wat'], /'train' needs a kind: .*\(got 'wat'\)/],
+      [['frobnicate'], /unknown command 'frobnicate'/],
+      [['eval', 'lm'], /--checkpoint DIR is required/],
+      [['eval', 'lm', '--checkpoint', p('missing')], /missing: no such checkpoint folder/],
+      [['eval', 'lm', '--checkpoint', p('a-file')], /a-file: not a folder/],
+      [['eval', 'lm', '--checkpoint', dirs.truncated], /has 100 bytes, the tensors declare \d+/],
+      [['sample', 'lm', '--checkpoint', good, '--prompt', ''], /--prompt is empty/],
+      [['sample', 'lm', '--checkpoint', good, '--prompt', 'the 猫'], /character '猫' \(U\+732B\) is not in the vocabulary of 12 characters/],
+      [['sample', 'lm', '--checkpoint', good, '--prompt', 'the', '--temperature', 'nan'], /--temperature must be a number, got 'nan'/],
+      [['sample', 'lm', '--checkpoint', good, '--prompt', 'the', '--top-p', '2'], /--top-p must be at most 1, got 2/],
+      [['sample', 'lm', '--checkpoint', good, '--prompt', 'the', '--tokens', '1e9'], /--tokens must be at most 100000/],
+      [['sample', 'lm', '--checkpoint', dirs.nan, '--prompt', 'the'], /weights-.*\.bin: tensor 'wte' has a non-finite value at index 0/],
+      [['sample', 'lm', '--checkpoint', dirs.linkOut, '--prompt', 'the'], /is a symbolic link pointing outside the checkpoint folder \(refused\)/],
+      [['sample', 'lm', '--checkpoint', dirs.traversal, '--prompt', 'the'], /weightsFile "\.\.\/good\/weights\.bin" is not a plain file name inside the checkpoint folder/],
+      [['sample', 'lm', '--checkpoint', dirs.notUtf8, '--prompt', 'the'], /checkpoint\.json: not valid UTF-8 text/],
+      [['sample', 'lm', '--checkpoint', dirs.mismatch, '--prompt', 'the'], /a tokenizer that does not match the model: 3 tokens, the model's config\.vocabSize is 12/],
+      [['sample', 'lm', '--checkpoint', dirs.badTokenizer, '--prompt', 'the'], /tokenizer: character tokenizer: 't' \(U\+0074\) appears twice/],
+      [['sample', 'lm', '--checkpoint', dirs.huge, '--prompt', 'the'], /the config implies at least \d+ bytes of weights, more than the limit/],
+      [['sample', 'image', '--checkpoint', good, '--label', '11'], /--label must be at most 9, got 11/],
+      [['sample', 'image', '--checkpoint', good, '--label', '-1'], /--label must be at least 0, got -1/],
+      [['sample', 'image', '--checkpoint', good, '--label', '3'], /a 'lm' checkpoint, not an image model/],
+      [['classify', '--checkpoint', p('missing')], /no such checkpoint folder/],
+      [['tokenize', '--json'], /no text on stdin/, ''],
+      [['tokenize', '--json'], /not valid UTF-8/, Buffer.from([0x68, 0xc3, 0x28])],
+    ];
+    const results = await Promise.all([
+      cliAll(cases.filter((c) => c[2] === undefined).map((c) => c[0])),
+      ...cases.filter((c) => c[2] !== undefined).map((c) => cli(c[0], { input: c[2] })),
+    ]).then(([many, ...rest]) => [...many, ...rest]);
+    const ordered = [...cases.filter((c) => c[2] === undefined), ...cases.filter((c) => c[2] !== undefined)];
+    ordered.forEach(([args, re], i) => assertCleanFailure(results[i], re, args.join(' ')));
+    assert.equal(fs.existsSync(out), false, 'a failed command created its --out folder');
+    assert.deepEqual(fs.readdirSync(p('my-docs')), ['notes.txt']);
+    assert.equal(fs.readFileSync(p('a-file'), 'utf8'), 'not a folder');
+  });
+
+  it('a prompt longer than the context is cut from the left, and the CLI says so', async () => {
+    const prompt = 'the cat sat on a mat, the cat sat on a mat';
+    const r = await cli(['sample', 'lm', '--checkpoint', good, '--prompt', prompt, '--tokens', '3', '--json']);
+    assert.equal(r.status, 0, r.stderr);
+    const res = JSON.parse(r.stdout) as { promptTruncated: number; tokens: number };
+    assert.equal(res.promptTruncated, prompt.length - 16);
+    assert.equal(res.tokens, 3);
+    assert.match(r.stderr, new RegExp(`note: the prompt is ${prompt.length} tokens, longer than the context of 16; its first ${prompt.length - 16} tokens were dropped`));
+  });
+});
