@@ -114,13 +114,21 @@ function formatTable(results) {
   return [line(rows[0]), widths.map((w, c) => '-'.repeat(c === 3 ? Math.max(7, w) : w)).join('  '), ...rows.slice(1).map(line)].join('\n');
 }
 
-/** dist/ must exist (notebooks import it); rebuild when src/ changed since, as a reader would forget. */
+/** Newest modification time of the files under `dir` whose names end in `ext` (0 if none). */
+function newest(dir, ext) {
+  if (!fs.existsSync(dir)) return 0;
+  return fs.readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && e.name.endsWith(ext))
+    .reduce((t, e) => Math.max(t, fs.statSync(path.join(e.parentPath ?? e.path, e.name)).mtimeMs), 0);
+}
+
+/**
+ * dist/ must exist (notebooks import it); rebuild when src/ changed since, as a reader would forget.
+ * Compares newest with newest: `tsc --watch` rewrites only the files that changed.
+ */
 function ensureBuilt() {
   const distIndex = path.join(ROOT, 'dist', 'index.js');
-  const newest = (dir) => fs.readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((e) => e.isFile() && e.name.endsWith('.ts'))
-    .reduce((t, e) => Math.max(t, fs.statSync(path.join(e.parentPath ?? e.path, e.name)).mtimeMs), 0);
-  if (fs.existsSync(distIndex) && fs.statSync(distIndex).mtimeMs >= newest(path.join(ROOT, 'src'))) return;
+  if (fs.existsSync(distIndex) && newest(path.join(ROOT, 'dist'), '.js') >= newest(path.join(ROOT, 'src'), '.ts')) return;
   console.log('dist/ is missing or older than src/: building (npm run build) ...');
   const r = cp.spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
   if (r.status !== 0) console.log('build failed (see above); using the dist/ that exists');
