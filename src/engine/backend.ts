@@ -9,6 +9,8 @@ import * as fs from 'fs';
 import * as tf from '@tensorflow/tfjs';
 import { InputError } from '../errors';
 import { registerWasmFallbackKernels } from './wasm-kernels';
+import { registerWasmFastMatMul } from './wasm-matmul';
+import { registerSegmentSum } from './segment-sum';
 
 export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -28,6 +30,8 @@ export interface BackendInfo {
   readonly fallbackReason?: string;
   /** Kernels borrowed from the cpu backend (wasm only). */
   readonly borrowedKernels?: readonly string[];
+  /** Kernels of the backend replaced by faster ones of ours (wasm, cpu: see engine/). */
+  readonly replacedKernels?: readonly string[];
 }
 
 let current: BackendInfo | null = null;
@@ -91,16 +95,20 @@ async function select(requested: BackendName | undefined): Promise<BackendInfo> 
   if (requested === undefined || requested === 'wasm') {
     try {
       require('@tensorflow/tfjs-backend-wasm');
+      // Our scatter-add gradient of gather first, so the slow cpu one is not borrowed for it.
+      registerSegmentSum('wasm');
       const borrowed = registerWasmFallbackKernels();
+      const replaced = registerWasmFastMatMul() ? ['BatchMatMul'] : [];
       if (!(await tf.setBackend('wasm'))) throw new Error('tf.setBackend("wasm") failed');
-      return { ...base, backend: 'wasm', native: false, gpu: false, package: '@tensorflow/tfjs-backend-wasm', fallbackReason, borrowedKernels: borrowed };
+      return { ...base, backend: 'wasm', native: false, gpu: false, package: '@tensorflow/tfjs-backend-wasm', fallbackReason, borrowedKernels: borrowed, replacedKernels: ['UnsortedSegmentSum', ...replaced] };
     } catch (e) {
       if (requested === 'wasm') throw new Error(`LGPT_BACKEND=wasm but the wasm backend cannot load: ${firstLine(e)}`);
       fallbackReason = `${fallbackReason ?? ''}; wasm unavailable (${firstLine(e)})`;
     }
   }
+  registerSegmentSum('cpu');
   if (!(await tf.setBackend('cpu'))) throw new Error('even the cpu backend failed to start');
-  return { ...base, backend: 'cpu', native: false, gpu: false, package: '@tensorflow/tfjs-backend-cpu', fallbackReason };
+  return { ...base, backend: 'cpu', native: false, gpu: false, package: '@tensorflow/tfjs-backend-cpu', fallbackReason, replacedKernels: ['UnsortedSegmentSum'] };
 }
 
 /**

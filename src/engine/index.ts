@@ -3,3 +3,4 @@ export type { BackendInfo, BackendName } from './backend';
 export { Rng } from './random';
 export type { RngState } from './random';
 export { registerWasmFallbackKernels, WASM_BORROWED_KERNELS } from './wasm-kernels';
+export { registerWasmFastMatMul, setWasmFastMatMul } from './wasm-matmul';
