@@ -50,7 +50,8 @@ describe('safety: bad input on the command line', function () {
     const out = p('never-created');
     // [args, expected message, stdin]
     const cases: [string[], RegExp, (string | Buffer)?][] = [
-      [['train', 'lm', '--stepz', '5', '--out', out], /unknown option --stepz \(known: /],
+      [['train', 'lm', '--stepz', '5', '--out', out], /unknown option --stepz \(did you mean --steps\?\)/],
+      [['train', 'lm', '--frobnicate', '--out', out], /unknown option --frobnicate \(known: --json, --help, --preset, --steps/],
       [['train', 'lm', '--steps', 'abc', '--out', out], /--steps must be a number, got 'abc'/],
       [['train', 'lm', '--steps', '-1', '--out', out], /--steps must be at least 1, got -1/],
       [['train', 'lm', '--steps', '1.5', '--out', out], /--steps must be an integer, got '1\.5'/],

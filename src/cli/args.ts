@@ -44,7 +44,12 @@ export function parseArgs(argv: readonly string[], spec: Readonly<Record<string,
     const eq = arg.indexOf('=');
     const name = arg.slice(2, eq < 0 ? undefined : eq);
     const s = Object.prototype.hasOwnProperty.call(all, name) ? all[name] : undefined;
-    if (!s) throw new CliError(`unknown option --${name} (known: ${Object.keys(all).map((k) => `--${k}`).join(', ')})`);
+    if (!s) {
+      const near = Object.keys(all).filter((k) => editDistance(k, name) <= Math.max(1, Math.min(2, Math.round(k.length / 3))));
+      throw new CliError(near.length > 0
+        ? `unknown option --${name} (did you mean ${near.map((k) => `--${k}`).join(' or ')}?)`
+        : `unknown option --${name} (known: ${Object.keys(all).map((k) => `--${k}`).join(', ')})`);
+    }
     if (name in flags) throw new CliError(`--${name} is given twice`);
     if (s.type === 'boolean') {
       if (eq >= 0) throw new CliError(`--${name} takes no value`);
@@ -58,6 +63,17 @@ export function parseArgs(argv: readonly string[], spec: Readonly<Record<string,
     flags[name] = parseValue(name, raw, s);
   }
   return { positional, flags };
+}
+
+/** Levenshtein distance, for "did you mean": a typo is one or two edits away. */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
 }
 
 function parseValue(name: string, raw: string, s: FlagSpec): string | number {
