@@ -7,6 +7,7 @@
  * M: an additive mask, 0 where a position may look and −∞ (here −1e9) where it may not.
  */
 import * as tf from '@tensorflow/tfjs';
+import { kernelMode } from './fused';
 
 /** A large negative number instead of −∞: exp() underflows to exactly 0 without NaNs. */
 export const MASKED = -1e9;
@@ -38,7 +39,10 @@ export function scaledDotProductAttention(
   q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, mask?: tf.Tensor, dropoutRate = 0, dropoutSeed?: number,
 ): AttentionResult {
   const dk = q.shape[q.shape.length - 1];
-  let scores = tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(dk)); // (…, Tq, Tk)
+  // Scaling q before the product is the same formula on Tq·d_k numbers instead of Tq·Tk.
+  let scores = kernelMode() === 'fused'
+    ? tf.matMul(tf.mul(q, 1 / Math.sqrt(dk)), k, false, true) // (…, Tq, Tk)
+    : tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(dk));
   if (mask) scores = tf.add(scores, mask);
   const weights = tf.softmax(scores); // (…, Tq, Tk)
   const attended = dropoutRate > 0 && dropoutSeed !== undefined ? tf.dropout(weights, dropoutRate, undefined, dropoutSeed) : weights;

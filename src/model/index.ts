@@ -8,3 +8,5 @@ export type { ForwardOptions, ForwardResult, KVCache } from './gpt';
 export { dropout, gelu, layerNorm, linear } from './layers';
 export { classifierSpecs, paramSpecs } from './params';
 export type { ParamSpec } from './params';
+export { geluFused, kernelMode, layerNormFused, setKernelMode } from './fused';
+export type { KernelMode } from './fused';

@@ -3,6 +3,7 @@
  * Weights are passed in, never owned: the GPT keeps them in one map by GPT-2 name.
  */
 import * as tf from '@tensorflow/tfjs';
+import { geluFused, kernelMode, layerNormFused } from './fused';
 
 /**
  * x @ W + b over the last axis, done as one 2-D matmul: (…, Cin) → (…, Cout).
@@ -17,15 +18,24 @@ export function linear(x: tf.Tensor, weight: tf.Tensor2D, bias?: tf.Tensor1D): t
   return y.reshape([...lead, cout]);
 }
 
-/** LayerNorm over the last axis: (x − mean) / √(var + ε) · γ + β. */
+/**
+ * LayerNorm over the last axis: (x − mean) / √(var + ε) · γ + β. The lines below are the
+ * definition; training runs layerNormFused (fused.ts), the same values with a hand-written
+ * gradient, unless setKernelMode('reference').
+ */
 export function layerNorm(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps = 1e-5): tf.Tensor {
+  if (kernelMode() === 'fused') return layerNormFused(x, gamma, beta, eps);
   const { mean, variance } = tf.moments(x, -1, true);
   const xhat = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps)));
   return tf.add(tf.mul(xhat, gamma), beta);
 }
 
-/** GELU, tanh approximation (GPT-2's): 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). */
+/**
+ * GELU, tanh approximation (GPT-2's): 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))).
+ * As for layerNorm, the fused version with a closed-form gradient runs by default.
+ */
 export function gelu(x: tf.Tensor): tf.Tensor {
+  if (kernelMode() === 'fused') return geluFused(x);
   const inner = tf.mul(Math.sqrt(2 / Math.PI), tf.add(x, tf.mul(0.044715, tf.pow(x, 3))));
   return tf.mul(tf.mul(0.5, x), tf.add(1, tf.tanh(inner)));
 }

@@ -1,0 +1,113 @@
+/**
+ * LayerNorm and GELU with hand-written gradients: the same values as the textbook versions in
+ * layers.ts, in fewer kernel launches.
+ *
+ * Why: tfjs differentiates a composite function op by op, so LayerNorm's backward pass is some
+ * thirty small kernels and GELU's (through tf.pow) a dozen, each a full pass over a
+ * (B·T, C) or (B·T, 4C) tensor plus a fixed launch cost (tens of µs in tfjs-node). The
+ * formulas below are the closed-form derivatives, written once.
+ *
+ * `setKernelMode('reference')` switches the model back to the textbook versions, so the bench
+ * can measure before/after in one process and the tests can compare the two.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+export type KernelMode = 'fused' | 'reference';
+let mode: KernelMode = 'fused';
+
+/** Choose the fused (default) or textbook formulations; returns the previous mode. */
+export function setKernelMode(m: KernelMode): KernelMode {
+  const prev = mode;
+  mode = m;
+  return prev;
+}
+
+export function kernelMode(): KernelMode {
+  return mode;
+}
+
+/**
+ * Is tfjs recording operations for a gradient right now? If not (sampling, evaluation), the
+ * fused functions skip tf.customGrad's bookkeeping, which costs more than it saves on the
+ * one-token forward passes of generation.
+ */
+function recording(): boolean {
+  const engine = tf.engine() as unknown as { isTapeOn?: () => boolean };
+  return typeof engine.isTapeOn === 'function' ? engine.isTapeOn() : true;
+}
+
+/**
+ * LayerNorm over the last axis with the closed-form gradient. With x̂ = (x − μ)·r,
+ * r = 1/√(σ² + ε) over a row of C values and g = dy·γ:
+ *
+ *   dx = r · (g − mean(g) − x̂ · mean(g·x̂))      dγ = Σ_rows dy·x̂      dβ = Σ_rows dy
+ *
+ * The forward pass is op for op what tf.moments + layers.ts compute, so values are identical.
+ */
+export function layerNormFused(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps = 1e-5): tf.Tensor {
+  const C = x.shape[x.shape.length - 1];
+  const normalise = (xs: tf.Tensor): { xhat: tf.Tensor; rstd: tf.Tensor } => {
+    const mean = tf.mean(xs, -1, true); // (…, 1)
+    const xc = tf.sub(xs, mean);
+    const variance = tf.mean(tf.square(xc), -1, true); // (…, 1)
+    const rstd = tf.rsqrt(tf.add(variance, eps)); // (…, 1)
+    return { xhat: tf.mul(xc, rstd), rstd }; // x̂: (…, C)
+  };
+  if (!recording()) return tf.add(tf.mul(normalise(x).xhat, gamma), beta);
+  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [xs, g, b] = args as tf.Tensor[];
+    const save = args[3] as tf.GradSaveFunc;
+    const { xhat, rstd } = normalise(xs);
+    save([xhat, rstd, g]);
+    return {
+      value: tf.add(tf.mul(xhat, g), b),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xh, r, gm] = saved;
+        const gx = tf.mul(dy, gm); // dL/dx̂
+        const dx = tf.mul(r, tf.sub(tf.sub(gx, tf.mean(gx, -1, true)), tf.mul(xh, tf.mean(tf.mul(gx, xh), -1, true))));
+        const dy2 = dy.reshape([-1, C]); // (rows, C)
+        const dGamma = tf.sum(tf.mul(dy2, xh.reshape([-1, C])), 0);
+        const dBeta = tf.sum(dy2, 0);
+        return [dx, dGamma, dBeta];
+      },
+    };
+  });
+  return f(x, gamma, beta);
+}
+
+const GELU_C = Math.sqrt(2 / Math.PI);
+const GELU_A = 0.044715;
+
+/**
+ * GELU, tanh approximation, with the closed-form gradient. With t = tanh(c·(x + a·x³)):
+ *
+ *   y = ½·x·(1 + t)        dy/dx = ½·(1 + t) + ½·x·(1 − t²)·c·(1 + 3a·x²)
+ *
+ * x³ is x·x·x: TensorFlow's Pow kernel is a general x^y and was a fifth of a native training
+ * step (measured with scripts/bench-profile.ts); the product differs from it by an ulp.
+ */
+export function geluFused(x: tf.Tensor): tf.Tensor {
+  const halves = (xs: tf.Tensor): { x2: tf.Tensor; onePlusT: tf.Tensor } => {
+    const x2 = tf.mul(xs, xs);
+    const inner = tf.mul(GELU_C, tf.add(xs, tf.mul(GELU_A, tf.mul(x2, xs))));
+    return { x2, onePlusT: tf.add(1, tf.tanh(inner)) };
+  };
+  if (!recording()) return tf.mul(tf.mul(0.5, x), halves(x).onePlusT);
+  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const xs = args[0] as tf.Tensor;
+    const save = args[1] as tf.GradSaveFunc;
+    const { x2, onePlusT } = halves(xs);
+    save([xs, x2, onePlusT]);
+    return {
+      value: tf.mul(tf.mul(0.5, xs), onePlusT),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xv, xsq, opt] = saved;
+        // 1 − t² = (1 + t)(1 − t) = opt · (2 − opt)
+        const oneMinusT2 = tf.mul(opt, tf.sub(2, opt));
+        const slope = tf.mul(tf.mul(0.5 * GELU_C, xv), tf.mul(oneMinusT2, tf.add(1, tf.mul(3 * GELU_A, xsq))));
+        return [tf.mul(dy, tf.add(tf.mul(0.5, opt), slope))];
+      },
+    };
+  });
+  return f(x);
+}
