@@ -1,0 +1,161 @@
+#!/usr/bin/env python3
+"""PyTorch reference for `literate-gpt bench`: the same GPT and the same training step.
+
+The model is src/model/gpt.ts written in PyTorch: token + position embeddings, L pre-LayerNorm
+blocks (causal self-attention computed as softmax(QKᵀ/√hs + M)V, then a 4× MLP with GPT-2's
+tanh GELU), a final LayerNorm and logits through the tied token embedding. One step is what
+src/train/trainer.ts does: forward, cross-entropy, backward, clip the global gradient norm to 1,
+AdamW (β 0.9/0.95, ε 1e-8, weight decay 0.1 on matmul weights only).
+
+Run with Debian's PyTorch (`apt-get install -y python3-torch`, then `/usr/bin/python3`), or any
+torch ≥ 1.13. Two modes:
+
+  /usr/bin/python3 bench/torch_nano.py --steps 20            # time 20 steps, print one JSON line
+  /usr/bin/python3 bench/torch_nano.py --serve               # read "steps N" lines on stdin and
+                                                             # answer each with one JSON line,
+                                                             # so a caller can interleave runs
+"""
+import argparse
+import json
+import math
+import os
+import sys
+import time
+
+PRESETS = {
+    'pico': dict(block=16, layers=1, heads=2, embd=16),
+    'nano': dict(block=128, layers=4, heads=4, embd=128),
+    'micro': dict(block=256, layers=6, heads=6, embd=192),
+    'mini': dict(block=256, layers=8, heads=8, embd=256),
+}
+
+
+def parse_args():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--preset', default='nano', choices=sorted(PRESETS))
+    ap.add_argument('--vocab', type=int, default=65)
+    ap.add_argument('--batch', type=int, default=32)
+    ap.add_argument('--threads', type=int, default=1)
+    ap.add_argument('--steps', type=int, default=20)
+    ap.add_argument('--warmup', type=int, default=3)
+    ap.add_argument('--serve', action='store_true')
+    return ap.parse_args()
+
+
+ARGS = parse_args() if __name__ == '__main__' else None
+if ARGS is not None:
+    # Debian's torch calls the system BLAS (OpenBLAS), which has its own thread pool: give it
+    # the same number of threads, set before torch loads it.
+    for var in ('OPENBLAS_NUM_THREADS', 'OMP_NUM_THREADS', 'MKL_NUM_THREADS'):
+        os.environ.setdefault(var, str(ARGS.threads))
+
+import torch  # noqa: E402
+import torch.nn as nn  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+
+
+class Block(nn.Module):
+    def __init__(self, C, nh):
+        super().__init__()
+        self.nh = nh
+        self.ln_1 = nn.LayerNorm(C, eps=1e-5)
+        self.c_attn = nn.Linear(C, 3 * C)
+        self.c_proj = nn.Linear(C, C)
+        self.ln_2 = nn.LayerNorm(C, eps=1e-5)
+        self.c_fc = nn.Linear(C, 4 * C)
+        self.mlp_proj = nn.Linear(4 * C, C)
+
+    def forward(self, x, mask):
+        B, T, C = x.shape
+        hs = C // self.nh
+        q, k, v = self.c_attn(self.ln_1(x)).split(C, dim=2)
+        q = q.view(B, T, self.nh, hs).transpose(1, 2)  # (B, nh, T, hs)
+        k = k.view(B, T, self.nh, hs).transpose(1, 2)
+        v = v.view(B, T, self.nh, hs).transpose(1, 2)
+        att = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(hs)) + mask[:T, :T]  # (B, nh, T, T)
+        att = F.softmax(att, dim=-1)
+        y = (att @ v).transpose(1, 2).contiguous().view(B, T, C)
+        x = x + self.c_proj(y)
+        x = x + self.mlp_proj(F.gelu(self.c_fc(self.ln_2(x)), approximate='tanh'))
+        return x
+
+
+class GPT(nn.Module):
+    def __init__(self, V, block, layers, heads, embd):
+        super().__init__()
+        self.wte = nn.Embedding(V, embd)
+        self.wpe = nn.Embedding(block, embd)
+        self.h = nn.ModuleList([Block(embd, heads) for _ in range(layers)])
+        self.ln_f = nn.LayerNorm(embd, eps=1e-5)
+        m = torch.triu(torch.full((block, block), -1e9), diagonal=1)
+        self.register_buffer('mask', m)
+        for p in self.parameters():
+            if p.dim() == 2:
+                nn.init.normal_(p, std=0.02)
+
+    def forward(self, idx, targets):
+        B, T = idx.shape
+        x = self.wte(idx) + self.wpe(torch.arange(T))
+        for blk in self.h:
+            x = blk(x, self.mask)
+        logits = self.ln_f(x) @ self.wte.weight.t()  # tied head, (B, T, V)
+        return F.cross_entropy(logits.view(-1, logits.size(-1)), targets.view(-1))
+
+
+def make(args):
+    torch.manual_seed(0)
+    p = PRESETS[args.preset]
+    model = GPT(args.vocab, p['block'], p['layers'], p['heads'], p['embd'])
+    decay = [q for n, q in model.named_parameters() if q.dim() == 2 and not n.startswith(('wte', 'wpe'))]
+    other = [q for n, q in model.named_parameters() if not (q.dim() == 2 and not n.startswith(('wte', 'wpe')))]
+    opt = torch.optim.AdamW([{'params': decay, 'weight_decay': 0.1}, {'params': other, 'weight_decay': 0.0}],
+                            lr=1e-3, betas=(0.9, 0.95), eps=1e-8)
+    g = torch.Generator().manual_seed(1)
+    x = torch.randint(0, args.vocab, (args.batch, p['block']), generator=g)
+    y = torch.randint(0, args.vocab, (args.batch, p['block']), generator=g)
+    return model, opt, x, y, p
+
+
+def step(model, opt, x, y):
+    loss = model(x, y)
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    opt.step()
+    return loss.item()
+
+
+def timed(model, opt, x, y, n):
+    ms = []
+    loss = float('nan')
+    for _ in range(n):
+        t0 = time.perf_counter()
+        loss = step(model, opt, x, y)
+        ms.append((time.perf_counter() - t0) * 1000)
+    return ms, loss
+
+
+def main():
+    args = ARGS
+    torch.set_num_threads(args.threads)
+    model, opt, x, y, p = make(args)
+    tokens = args.batch * p['block']
+    head = dict(torch=torch.__version__, threads=torch.get_num_threads(), preset=args.preset, batch=args.batch,
+                tokensPerStep=tokens, params=sum(q.numel() for q in model.parameters()))
+    timed(model, opt, x, y, args.warmup)
+    if not args.serve:
+        ms, loss = timed(model, opt, x, y, args.steps)
+        med = sorted(ms)[len(ms) // 2]
+        print(json.dumps(dict(head, stepMs=ms, medianStepMs=med, tokensPerSecond=tokens / (med / 1000), loss=loss)))
+        return
+    print(json.dumps(dict(head, ready=True)), flush=True)
+    for line in sys.stdin:
+        cmd = line.split()
+        if not cmd or cmd[0] == 'quit':
+            break
+        ms, loss = timed(model, opt, x, y, int(cmd[1]))
+        print(json.dumps(dict(stepMs=ms, loss=loss)), flush=True)
+
+
+if __name__ == '__main__':
+    main()

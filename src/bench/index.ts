@@ -1,0 +1,10 @@
+export { benchMatmul, matmulFlops, modelMatmulShapes, peakShape } from './matmul';
+export type { MatmulResult, MatmulShape } from './matmul';
+export { benchSampling } from './sample';
+export type { SampleResult } from './sample';
+export { DEFAULT_BENCH, machineInfo, runBench, withReferenceKernels } from './suite';
+export type { BenchOptions, BenchResult, TrainFigures } from './suite';
+export { currentLoad, median, sig } from './timing';
+export { ensureTorch, TorchReference, torchStatus } from './torch';
+export { kernelTimes, probeMemory, profileStep, TrainRunner } from './train';
+export type { MemoryProbe } from './train';

@@ -1,0 +1,294 @@
+/**
+ * The benchmark suite behind `literate-gpt bench`: matmul throughput, the machine's peak,
+ * training tokens/s and MFU, the same step in PyTorch (interleaved), sampling with and without
+ * the KV cache, and memory over many steps. One function, one JSON-ready result.
+ *
+ * Method (FINDINGS.md: two shared cores): every timing is a median over repeats; comparisons
+ * (tfjs against PyTorch, fused against reference kernels, cache against no cache) alternate
+ * round by round in one process, and the ratio of each round is kept; the load average is
+ * recorded at the start and end of each section.
+ */
+import * as os from 'os';
+import * as tf from '@tensorflow/tfjs';
+import { backendInfo, type BackendName, initBackend } from '../engine/backend';
+import { setWasmFastMatMul } from '../engine/wasm-matmul';
+import { flopsPerToken, type GPTConfig, makeConfig, paramCount, type PresetName } from '../model/config';
+import { setKernelMode } from '../model/fused';
+import { GPT } from '../model/gpt';
+import { benchMatmul, type MatmulResult, modelMatmulShapes, peakShape } from './matmul';
+import { benchSampling } from './sample';
+import { ensureTorch, TorchReference } from './torch';
+import { currentLoad, type Load, median, rssMiB, sig } from './timing';
+import { type MemoryProbe, probeMemory, profileStep, TrainRunner } from './train';
+
+export interface BenchOptions {
+  readonly preset: PresetName;
+  /** A second, larger preset to time training on (null: none). */
+  readonly largePreset: PresetName | null;
+  readonly batch: number;
+  readonly vocabSize: number;
+  /** Timed steps per round, and rounds (each round: tfjs, then PyTorch, then tfjs reference). */
+  readonly stepsPerRound: number;
+  readonly rounds: number;
+  readonly sampleTokens: number;
+  readonly sampleRounds: number;
+  /** Training steps of the memory probe (on the small `pico` model; 0 skips it). */
+  readonly memorySteps: number;
+  /** Run the PyTorch reference; `installTorch` lets it apt-get install PyTorch if missing. */
+  readonly torch: boolean;
+  readonly installTorch: boolean;
+  readonly torchThreads: number;
+  /** Also time the textbook formulations (the "before" of issue 9) for a speed-up ratio. */
+  readonly compareReference: boolean;
+  /** A few seconds end to end (tests): pico sizes, few steps; all fields still present. */
+  readonly tiny: boolean;
+  readonly log: (line: string) => void;
+}
+
+export const DEFAULT_BENCH: BenchOptions = {
+  preset: 'nano', largePreset: 'micro', batch: 32, vocabSize: 65, stepsPerRound: 3, rounds: 5,
+  sampleTokens: 256, sampleRounds: 3, memorySteps: 1000, torch: false, installTorch: false, torchThreads: 1,
+  compareReference: true, tiny: false, log: () => undefined,
+};
+
+export interface TrainFigures {
+  readonly preset: string;
+  readonly batch: number;
+  readonly tokensPerStep: number;
+  readonly params: number;
+  readonly flopsPerToken: number;
+  /** Median over rounds of each round's median step. */
+  readonly tokensPerSecond: number;
+  readonly stepMs: number;
+  readonly gflops: number;
+  readonly mfu: number;
+  readonly rounds: number[];
+  readonly load: { start: Load; end: Load };
+}
+
+export interface BenchResult {
+  readonly backend: BackendName;
+  readonly preset: string;
+  readonly trainTokensPerSecond: number;
+  readonly mfu: number;
+  readonly sampleTokensPerSecond: number;
+  readonly sampleTokensPerSecondNoCache: number;
+  readonly [key: string]: unknown;
+}
+
+/** The machine, for the record next to the numbers. */
+export function machineInfo(): Record<string, unknown> {
+  return {
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    cpus: os.cpus().length,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    platform: `${os.platform()} ${os.arch()}`,
+    node: process.version,
+  };
+}
+
+/** The native library's thread settings (read by TensorFlow when it starts). */
+function threadSettings(): Record<string, string | undefined> {
+  return {
+    TF_NUM_INTRAOP_THREADS: process.env.TF_NUM_INTRAOP_THREADS,
+    TF_NUM_INTEROP_THREADS: process.env.TF_NUM_INTEROP_THREADS,
+    OMP_NUM_THREADS: process.env.OMP_NUM_THREADS,
+  };
+}
+
+/** Run `f` on another backend and come back (used to measure the machine's peak natively). */
+async function onBackend<T>(name: BackendName, f: () => T): Promise<T> {
+  const home = backendInfo().backend;
+  if (home === name) return f();
+  await initBackend(name);
+  try {
+    return f();
+  } finally {
+    await initBackend(home);
+  }
+}
+
+function trainFigures(cfg: GPTConfig, preset: string, runner: TrainRunner, roundMs: number[], peak: number, load: { start: Load; end: Load }): TrainFigures {
+  const ms = median(roundMs);
+  const tps = runner.tokensPerStep / (ms / 1000);
+  const fpt = flopsPerToken(cfg);
+  return {
+    preset, batch: runner.batch, tokensPerStep: runner.tokensPerStep, params: paramCount(cfg), flopsPerToken: fpt,
+    tokensPerSecond: sig(tps), stepMs: sig(ms), gflops: sig((tps * fpt) / 1e9, 3), mfu: sig((tps * fpt) / (peak * 1e9), 3),
+    rounds: roundMs.map((m) => sig(runner.tokensPerStep / (m / 1000))), load,
+  };
+}
+
+export async function runBench(partial: Partial<BenchOptions> = {}): Promise<BenchResult> {
+  const o: BenchOptions = { ...DEFAULT_BENCH, ...partial };
+  const log = o.log;
+  const t0 = performance.now();
+  const info = backendInfo();
+  const preset: PresetName = o.tiny ? 'pico' : o.preset;
+  const cfg = makeConfig({ preset, vocabSize: o.vocabSize });
+  const batch = o.tiny ? 2 : o.batch;
+  const steps = o.tiny ? 1 : o.stepsPerRound;
+  const rounds = o.tiny ? 2 : o.rounds;
+  const loadStart = currentLoad();
+  log(`bench on ${info.backend}: ${preset}, batch ${batch}, load ${loadStart.load1} on ${loadStart.cpus} CPUs`);
+
+  // 1. Matrix products at the model's shapes, and the peak (a large square product). The
+  //    machine's peak is measured on the native backend when it loads (it uses every core);
+  //    otherwise on this backend.
+  const matmul: MatmulResult[] = modelMatmulShapes(cfg, batch).map((s) => benchMatmul(s, o.tiny ? 2 : 5));
+  const peakN = o.tiny ? 128 : 1024;
+  const backendPeak = benchMatmul(peakShape(peakN), o.tiny ? 2 : 5, o.tiny ? 0 : 1500);
+  let peak = backendPeak;
+  let peakBackend: BackendName = info.backend;
+  if (info.backend !== 'tensorflow' && !o.tiny) {
+    try {
+      peak = await onBackend('tensorflow', () => benchMatmul(peakShape(peakN), 5, 1500));
+      peakBackend = 'tensorflow';
+    } catch {
+      // No native library here: this backend's own peak is the best we can measure.
+    }
+  }
+  const peakGflops = Math.max(peak.bestGflops, backendPeak.bestGflops);
+  if (backendPeak.bestGflops > peak.bestGflops) peakBackend = info.backend;
+  log(`matmul: peak ${peakGflops} GFLOP/s (${peakBackend}); ${matmul.map((m) => `${m.name} ${m.gflops}`).join('; ')}`);
+
+  // 2. Training, interleaved round by round with the PyTorch reference and with the
+  //    reference (textbook) kernels, so that each ratio compares runs seconds apart.
+  let torch: TorchReference | null = null;
+  let torchInfo: Record<string, unknown> | null = null;
+  if (o.torch) {
+    const status = ensureTorch(log, o.installTorch);
+    if (status.available) {
+      torch = new TorchReference({ preset, batch, vocab: o.vocabSize, threads: o.torchThreads });
+      const h = await torch.ready();
+      torchInfo = { available: true, version: h.torch, threads: h.threads, blas: status.blas, params: h.params };
+    } else {
+      torchInfo = { available: false, reason: status.reason };
+      log(`PyTorch reference skipped: ${status.reason}`);
+    }
+  }
+  const runner = new TrainRunner(cfg, batch);
+  const loadTrain = currentLoad();
+  const fusedMs: number[] = [];
+  const referenceMs: number[] = [];
+  const torchMs: number[] = [];
+  const vsTorch: number[] = [];
+  const vsReference: number[] = [];
+  try {
+    runner.steps(o.tiny ? 1 : 2); // warm-up: first-step allocations and graph set-up
+    if (o.compareReference) withReferenceKernels(() => runner.steps(1));
+    for (let r = 0; r < rounds; r++) {
+      const ms = median(runner.steps(steps));
+      fusedMs.push(ms);
+      if (torch) {
+        const tms = median(await torch.steps(steps));
+        torchMs.push(tms);
+        vsTorch.push(tms / ms);
+      }
+      if (o.compareReference) {
+        const rms = median(withReferenceKernels(() => runner.steps(steps)));
+        referenceMs.push(rms);
+        vsReference.push(rms / ms);
+      }
+      log(`train round ${r + 1}/${rounds}: ${Math.round(runner.tokensPerStep / ms * 1000)} tokens/s`
+        + (torch ? `, PyTorch ${Math.round(runner.tokensPerStep / torchMs[r] * 1000)}` : '')
+        + (o.compareReference ? `, reference kernels ${Math.round(runner.tokensPerStep / referenceMs[r] * 1000)}` : '')
+        + ` (load ${currentLoad().load1})`);
+    }
+  } finally {
+    torch?.close();
+  }
+  const train = trainFigures(cfg, preset, runner, fusedMs, peakGflops, { start: loadTrain, end: currentLoad() });
+  const { peakBytes, kernels } = await profileStep(runner);
+  runner.dispose();
+  const reference = o.compareReference ? {
+    tokensPerSecond: sig(runner.tokensPerStep / (median(referenceMs) / 1000)),
+    speedup: sig(median(vsReference), 3),
+    rounds: vsReference.map((x) => sig(x, 3)),
+    what: 'the same step with the textbook formulations (setKernelMode("reference")'
+      + (info.backend === 'wasm' ? ', tfjs\'s own wasm BatchMatMul' : '') + '): the model before issue 9',
+  } : null;
+  const torchResult = torch ? {
+    ...torchInfo,
+    tokensPerSecond: sig(runner.tokensPerStep / (median(torchMs) / 1000)),
+    ratio: sig(median(vsTorch), 3),
+    rounds: vsTorch.map((x) => sig(x, 3)),
+  } : torchInfo;
+
+  // 3. A larger model, fewer rounds.
+  let large: TrainFigures | null = null;
+  if (o.largePreset && !o.tiny && o.largePreset !== preset) {
+    const lcfg = makeConfig({ preset: o.largePreset, vocabSize: o.vocabSize });
+    const lrunner = new TrainRunner(lcfg, batch);
+    const ls = currentLoad();
+    lrunner.steps(1);
+    const lms = Array.from({ length: Math.max(2, Math.ceil(rounds / 2)) }, () => median(lrunner.steps(Math.max(1, steps - 1))));
+    large = trainFigures(lcfg, o.largePreset, lrunner, lms, peakGflops, { start: ls, end: currentLoad() });
+    lrunner.dispose();
+    log(`train ${o.largePreset}: ${large.tokensPerSecond} tokens/s, MFU ${large.mfu}`);
+  }
+
+  // 4. Sampling with and without the KV cache.
+  const model = new GPT(cfg, { seed: 0 });
+  const sampleLoad = currentLoad();
+  const sample = benchSampling(model, o.tiny ? 8 : o.sampleTokens, o.tiny ? 1 : o.sampleRounds);
+  model.dispose();
+  log(`sampling: ${sig(sample.cached)} tokens/s with the KV cache, ${sig(sample.uncached)} without`);
+
+  // 5. Memory over many steps (pico: a leak shows in the counts whatever the model size).
+  let memory: MemoryProbe | null = null;
+  if (o.memorySteps > 0) {
+    memory = probeMemory(makeConfig({ preset: 'pico', vocabSize: o.vocabSize }), 8, o.tiny ? Math.min(o.memorySteps, 20) : o.memorySteps);
+    log(`memory: ${memory.steps} steps, tensors ${memory.tensorsStart} → ${memory.tensorsEnd}, RSS ${memory.rssStartMiB} → ${memory.rssEndMiB} MiB`);
+  }
+
+  return {
+    backend: info.backend,
+    preset,
+    trainTokensPerSecond: train.tokensPerSecond,
+    mfu: train.mfu,
+    sampleTokensPerSecond: sig(sample.cached),
+    sampleTokensPerSecondNoCache: sig(sample.uncached),
+    sampleCacheSpeedup: sig(sample.cached / sample.uncached, 3),
+    sampleNewTokens: sample.newTokens,
+    sampleTokensPastBlock: sample.tokensPastBlock,
+    trainVsTorch: torchResult && 'ratio' in torchResult ? torchResult.ratio : null,
+    peakGflops,
+    peakBackend,
+    backendPeakGflops: backendPeak.bestGflops,
+    mfuBackend: sig(train.mfu * peakGflops / backendPeak.bestGflops, 3),
+    train,
+    trainLarge: large,
+    reference,
+    torch: torchResult,
+    matmul,
+    memory: {
+      peakRssMiB: Math.round(Math.max(rssMiB(), memory?.rssPeakMiB ?? 0)),
+      peakTensorBytesInStep: peakBytes,
+      kernelsPerStep: kernels,
+      tfMemory: tf.memory(),
+      probe: memory,
+    },
+    sampleLoad,
+    load: { start: loadStart, end: currentLoad() },
+    tfjs: info.tfjs,
+    native: info.native,
+    threads: info.backend === 'tensorflow' ? threadSettings() : 1,
+    machine: machineInfo(),
+    tiny: o.tiny,
+    date: new Date().toISOString(),
+    seconds: Math.round((performance.now() - t0) / 1000),
+  };
+}
+
+/** Run `f` with the textbook formulations (and, on wasm, tfjs's own BatchMatMul). */
+export function withReferenceKernels<T>(f: () => T): T {
+  const prevMode = setKernelMode('reference');
+  const prevMm = setWasmFastMatMul(false);
+  try {
+    return f();
+  } finally {
+    setKernelMode(prevMode);
+    setWasmFastMatMul(prevMm);
+  }
+}

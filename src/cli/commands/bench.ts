@@ -1,0 +1,79 @@
+/** `bench`: how fast this machine trains and samples, on the backend in use (src/bench/). */
+import * as fs from 'fs';
+import * as path from 'path';
+import { initBackend } from '../../engine';
+import { check } from '../../errors';
+import { runBench } from '../../bench/suite';
+import { isPreset, PRESETS, type PresetName } from '../../model/config';
+import { get } from '../args';
+import { registerCommand } from '../commands';
+
+/**
+ * Where `--save` writes: latest.json (notebook 06 reads it) and <backend>.json (the README
+ * table). LGPT_BENCH_DIR moves it (tests).
+ */
+export function benchDir(): string {
+  return process.env.LGPT_BENCH_DIR ?? path.join(__dirname, '..', '..', '..', 'data', 'bench');
+}
+
+const presets = Object.keys(PRESETS);
+
+registerCommand({
+  name: 'bench',
+  summary: 'benchmark matmuls, training tokens/s, MFU, sampling and memory on this backend',
+  usage: 'literate-gpt bench [--preset nano] [--large micro|none] [--torch] [--save] [--tiny] [--json]',
+  flags: {
+    preset: { type: 'string', help: 'model to time (default nano)', choices: presets },
+    large: { type: 'string', help: 'a larger model to time training on too (default micro; none to skip)', choices: [...presets, 'none'] },
+    batch: { type: 'int', help: 'sequences per step (default 32)', min: 1, max: 1024 },
+    rounds: { type: 'int', help: 'interleaved timing rounds (default 5)', min: 1, max: 100 },
+    steps: { type: 'int', help: 'timed training steps per round (default 3)', min: 1, max: 1000 },
+    'sample-tokens': { type: 'int', help: 'new tokens per sampling run (default 256)', min: 1, max: 100_000 },
+    'memory-steps': { type: 'int', help: 'training steps of the memory probe (default 1000; 0 skips)', min: 0, max: 1_000_000 },
+    torch: { type: 'boolean', help: 'time the PyTorch reference (bench/torch_nano.py) in the same run' },
+    'install-torch': { type: 'boolean', help: 'with --torch: apt-get install python3-torch if it is missing' },
+    'torch-threads': { type: 'int', help: 'PyTorch threads (default 1)', min: 1, max: 256 },
+    'no-reference': { type: 'boolean', help: 'skip timing the textbook (pre-optimisation) kernels' },
+    save: { type: 'boolean', help: 'write data/bench/latest.json and data/bench/<backend>.json' },
+    tiny: { type: 'boolean', help: 'a seconds-long run on a pico model (for tests); timings meaningless' },
+  },
+  async run({ flags, positional }, ctx) {
+    check(positional.length === 0, `unexpected argument '${positional[0]}'`);
+    await initBackend();
+    const large = get.str(flags, 'large') ?? 'micro';
+    const preset = get.str(flags, 'preset') ?? 'nano';
+    check(isPreset(preset), `unknown preset '${preset}'`);
+    const result = await runBench({
+      preset: preset as PresetName,
+      largePreset: large === 'none' || !isPreset(large) ? null : large,
+      ...(flags.batch !== undefined ? { batch: get.num(flags, 'batch') } : {}),
+      ...(flags.rounds !== undefined ? { rounds: get.num(flags, 'rounds') } : {}),
+      ...(flags.steps !== undefined ? { stepsPerRound: get.num(flags, 'steps') } : {}),
+      ...(flags['sample-tokens'] !== undefined ? { sampleTokens: get.num(flags, 'sample-tokens') } : {}),
+      ...(flags['memory-steps'] !== undefined ? { memorySteps: get.num(flags, 'memory-steps') } : {}),
+      ...(flags['torch-threads'] !== undefined ? { torchThreads: get.num(flags, 'torch-threads') } : {}),
+      torch: get.bool(flags, 'torch'),
+      installTorch: get.bool(flags, 'install-torch'),
+      compareReference: !get.bool(flags, 'no-reference'),
+      tiny: get.bool(flags, 'tiny'),
+      log: ctx.log,
+    });
+    if (get.bool(flags, 'save')) {
+      const dir = benchDir();
+      fs.mkdirSync(dir, { recursive: true });
+      const text = JSON.stringify(result, null, 2) + '\n';
+      for (const name of ['latest.json', `${result.backend}.json`]) {
+        const file = path.join(dir, name);
+        fs.writeFileSync(`${file}.tmp`, text);
+        fs.renameSync(`${file}.tmp`, file);
+      }
+      ctx.log(`saved ${path.join(dir, 'latest.json')} and ${result.backend}.json`);
+    }
+    return result;
+  },
+  format(r) {
+    const line = (k: string, v: unknown): string => `${k.padEnd(30)} ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`;
+    return ['backend', 'preset', 'trainTokensPerSecond', 'mfu', 'peakGflops', 'trainVsTorch', 'sampleTokensPerSecond',
+      'sampleTokensPerSecondNoCache', 'sampleCacheSpeedup'].map((k) => line(k, r[k])).join('\n');
+  },
+});
