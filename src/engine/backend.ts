@@ -6,6 +6,7 @@
  * a forced backend that cannot load is an error, not a silent fallback.
  */
 import * as fs from 'fs';
+import * as os from 'os';
 import * as tf from '@tensorflow/tfjs';
 import { InputError } from '../errors';
 import { registerWasmFallbackKernels } from './wasm-kernels';
@@ -54,9 +55,27 @@ function firstLine(e: unknown): string {
   return String(e instanceof Error ? e.message : e).split('\n')[0];
 }
 
+/**
+ * Thread pools of the native library, fixed when it starts (TensorFlow reads these variables
+ * then). Intra-op threads split one kernel (a matmul, a big elementwise op) across cores:
+ * one per core, or LGPT_THREADS. Inter-op threads run independent kernels side by side, but
+ * tfjs-node executes eagerly, one kernel at a time, so a second one only idles: one is enough.
+ * Variables already set by the user win.
+ */
+export function nativeThreadSettings(env: NodeJS.ProcessEnv = process.env): { intraOp: number; interOp: number } {
+  const cores = Math.max(1, os.cpus().length);
+  const wanted = Number(env.LGPT_THREADS);
+  const intraOp = Number(env.TF_NUM_INTRAOP_THREADS) || (Number.isInteger(wanted) && wanted > 0 ? wanted : cores);
+  const interOp = Number(env.TF_NUM_INTEROP_THREADS) || 1;
+  return { intraOp, interOp };
+}
+
 function loadNative(): { gpu: boolean; pkg: string } {
   // The native library logs at start; keep it to warnings unless the user asked for more.
   process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
+  const threads = nativeThreadSettings();
+  process.env.TF_NUM_INTRAOP_THREADS = String(threads.intraOp);
+  process.env.TF_NUM_INTEROP_THREADS = String(threads.interOp);
   if (cudaVisible()) {
     try {
       require('@tensorflow/tfjs-node-gpu');

@@ -1,4 +1,4 @@
-export { BACKENDS, backendInfo, cudaVisible, describeBackend, initBackend, parseBackendName } from './backend';
+export { BACKENDS, backendInfo, cudaVisible, describeBackend, initBackend, nativeThreadSettings, parseBackendName } from './backend';
 export type { BackendInfo, BackendName } from './backend';
 export { Rng } from './random';
 export type { RngState } from './random';

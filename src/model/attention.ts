@@ -53,11 +53,14 @@ export function scaledDotProductAttention(
 /** (B, T, C) → (B, nh, T, hs): give each head its own slice of the channels. */
 export function splitHeads(x: tf.Tensor, nHead: number): tf.Tensor4D {
   const [B, T, C] = x.shape;
+  // One position (a KV-cache decoding step): the transpose would not move a number.
+  if (T === 1) return x.reshape([B, nHead, 1, C / nHead]);
   return x.reshape([B, T, nHead, C / nHead]).transpose([0, 2, 1, 3]) as tf.Tensor4D;
 }
 
 /** (B, nh, T, hs) → (B, T, C): put the heads side by side again. */
 export function mergeHeads(x: tf.Tensor): tf.Tensor3D {
   const [B, nh, T, hs] = x.shape;
+  if (T === 1) return x.reshape([B, 1, nh * hs]);
   return x.transpose([0, 2, 1, 3]).reshape([B, T, nh * hs]) as tf.Tensor3D;
 }

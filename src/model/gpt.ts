@@ -105,7 +105,8 @@ export class GPT {
     const tok = tf.gather(this.p<tf.Rank.R2>('wte'), idx.reshape([-1])).reshape([B, T, -1]); // (B, T, C)
     let x = tf.add(tok, tf.gather(this.p<tf.Rank.R2>('wpe'), pos)) as tf.Tensor3D; // (B, T, C)
     x = dropout(x, rate, rate > 0 ? nextSeed() : undefined) as tf.Tensor3D;
-    const mask = this.mask(T, offset); // (T, offset + T)
+    // A single new position may look at every cached one: its mask row is all zeros.
+    const mask = T === 1 ? undefined : this.mask(T, offset); // (T, offset + T)
     const attention: tf.Tensor4D[] = [];
 
     for (let l = 0; l < this.config.nLayer; l++) {
