@@ -19,4 +19,5 @@ export * from './data';
 export * from './baselines';
 export * from './classify';
 export * from './viz';
+export * from './image';
 export * as tf from '@tensorflow/tfjs';

@@ -1,0 +1,229 @@
+/** `train image`, `eval image`, `sample image`, `export image`: the class-conditional pixel GPT. */
+import * as fs from 'fs';
+import * as path from 'path';
+import { readCheckpointJson } from '../../checkpoint';
+import { backendInfo, initBackend } from '../../engine';
+import { check } from '../../errors';
+import { completeImages, pickDigits } from '../../image/complete';
+import { exportImageCheckpoint, imageMeta, layoutFromCheckpoint, loadImageModel, writeManifest } from '../../image/checkpoint';
+import { loadImageData } from '../../image/dataset';
+import { evaluateImageModel } from '../../image/eval';
+import { paletteOf } from '../../image/quantize';
+import { sampleImages } from '../../image/sample';
+import { DEFAULT_IMAGE_TRAIN, type ImageTrainOptions, type ImageTrainState, trainImage } from '../../image/train';
+import { grayGridPng } from '../../viz/png';
+import { get } from '../args';
+import { registerCommand } from '../commands';
+import { ProgressBar } from '../progress';
+import { modelFlags, modelOverrides, trainFlags } from './shared-flags';
+
+const { block: _block, ...imageModelFlags } = modelFlags; // blockSize is always W·H
+
+/** The command line as typed (for manifests). */
+const commandLine = (): string => ['literate-gpt', ...process.argv.slice(2)].join(' ');
+
+registerCommand({
+  name: 'train image',
+  summary: 'train a class-conditional pixel GPT on 14×14 MNIST digits ([label, p0 … p195])',
+  usage: 'literate-gpt train image [--preset nano] [--levels 4] [--steps N] [--minutes M] [--out DIR] [--resume] [--json]',
+  flags: {
+    ...trainFlags,
+    ...imageModelFlags,
+    levels: { type: 'int', help: 'gray levels per pixel (default 4)', min: 2, max: 256 },
+    side: { type: 'int', help: 'image side after downsampling 28×28 (a divisor of 28; default 14)', min: 1, max: 28 },
+    quantizer: { type: 'string', help: 'how levels are chosen: kmeans (default) or uniform', choices: ['kmeans', 'uniform'] },
+    positions: { type: 'string', help: "position table start: 2d sinusoids (default) or learned (GPT-2's random init)", choices: ['2d', 'learned'] },
+    'eval-images': { type: 'int', help: 'test digits scored at each periodic evaluation (default 200)', min: 1, max: 999 },
+  },
+  async run({ flags, positional }, ctx) {
+    check(positional.length === 0, `unexpected argument '${positional[0]}'`);
+    await initBackend();
+    const out = get.str(flags, 'out') ?? 'out/train/image';
+    const d = DEFAULT_IMAGE_TRAIN;
+    const opts: Partial<ImageTrainOptions> = {
+      data: {
+        side: get.num(flags, 'side') ?? d.data.side,
+        levels: get.num(flags, 'levels') ?? d.data.levels,
+        quantizer: (get.str(flags, 'quantizer') ?? d.data.quantizer) as ImageTrainOptions['data']['quantizer'],
+      },
+      preset: (get.str(flags, 'preset') ?? d.preset) as ImageTrainOptions['preset'],
+      positions: (get.str(flags, 'positions') ?? d.positions) as ImageTrainOptions['positions'],
+      model: modelOverrides(flags),
+      steps: get.num(flags, 'steps') ?? (flags.minutes !== undefined ? 1_000_000 : d.steps),
+      minutes: get.num(flags, 'minutes') ?? 0,
+      command: commandLine(),
+      ...(flags.batch !== undefined ? { batchSize: get.num(flags, 'batch') } : {}),
+      ...(flags.accum !== undefined ? { gradAccum: get.num(flags, 'accum') } : {}),
+      ...(flags.lr !== undefined ? { lr: get.num(flags, 'lr'), minLr: get.num(flags, 'lr')! / 10 } : {}),
+      ...(flags.warmup !== undefined ? { warmup: get.num(flags, 'warmup') } : {}),
+      ...(flags['eval-every'] !== undefined ? { evalEvery: get.num(flags, 'eval-every') } : {}),
+      ...(flags['eval-images'] !== undefined ? { evalImages: get.num(flags, 'eval-images') } : {}),
+      ...(flags.seed !== undefined ? { seed: get.num(flags, 'seed') } : {}),
+    };
+    let stop = false;
+    const onSigint = (): void => { if (stop) process.exit(130); stop = true; ctx.log('\nstopping: saving a checkpoint (Ctrl-C again to abort)…'); };
+    process.on('SIGINT', onSigint);
+    let bar: ProgressBar | null = null;
+    let barTotal = 0;
+    const t0 = Date.now();
+    try {
+      const res = await trainImage(out, opts, get.bool(flags, 'resume'), {
+        onLog: (l) => ctx.log(l),
+        onStep: (info, state) => {
+          // A time budget re-fits the schedule's length as the pace changes: redraw with the new total.
+          if (!bar || barTotal !== state.scheduleSteps) { bar = new ProgressBar(state.scheduleSteps, 'train image '); barTotal = state.scheduleSteps; }
+          bar.update(info.step, { loss: info.loss, 'tok/s': Math.round(info.tokensPerSecond), lr: info.lr.toExponential(1) });
+        },
+        onEval: (p) => {
+          const line = `step ${p.step}: train ${p.trainLoss.toFixed(3)} nats/pixel · test ${p.testBitsPerPixel.toFixed(4)} bits/pixel`;
+          if (bar) bar.note(line); else ctx.log(line);
+        },
+        shouldStop: () => stop,
+      });
+      (bar as ProgressBar | null)?.done();
+      res.model.dispose();
+      return {
+        checkpoint: path.resolve(out),
+        steps: res.steps,
+        valLoss: res.valLoss,
+        bitsPerPixel: res.bitsPerPixel,
+        tokensPerSecond: res.tokensPerSecond,
+        tokensSeen: res.state.tokensSeen,
+        wallSeconds: (Date.now() - t0) / 1000,
+        trainSeconds: res.state.elapsedMs / 1000,
+        stoppedEarly: res.stoppedEarly,
+      };
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
+  },
+});
+
+const evalFlags = {
+  checkpoint: { type: 'string', help: 'checkpoint folder' },
+  samples: { type: 'int', help: 'samples per label for conditional accuracy (default 10)', min: 1, max: 1000 },
+  seed: { type: 'int', help: 'sampling seed (default 0)', min: 0, max: 2 ** 32 - 1 },
+  temperature: { type: 'number', help: 'sampling temperature (default 1)', min: 0.01, max: 100 },
+} as const;
+
+registerCommand({
+  name: 'eval image',
+  summary: 'bits per pixel on the 999 test digits, and conditional accuracy of samples',
+  usage: 'literate-gpt eval image --checkpoint DIR [--samples 10] [--seed 0] [--json]',
+  flags: evalFlags,
+  async run({ flags, positional }) {
+    check(positional.length === 0, `unexpected argument '${positional[0]}'`);
+    const dir = get.str(flags, 'checkpoint');
+    check(dir, '--checkpoint DIR is required');
+    layoutFromCheckpoint(readCheckpointJson(dir), dir); // fail on a wrong file before starting tfjs
+    await initBackend();
+    const { model, quantizer, json } = loadImageModel(dir);
+    const data = loadImageData({ side: json.meta.width as number, levels: quantizer.levels, quantizer: quantizer.kind }, quantizer);
+    const r = evaluateImageModel(model, data, { samplesPerLabel: get.num(flags, 'samples'), seed: get.num(flags, 'seed'), temperature: get.num(flags, 'temperature') });
+    model.dispose();
+    return { checkpoint: path.resolve(dir), backend: backendInfo().backend, ...r };
+  },
+});
+
+registerCommand({
+  name: 'sample image',
+  summary: 'draw digits of one label (or complete the top half of real test digits)',
+  usage: 'literate-gpt sample image --checkpoint DIR --label D [--n 8] [--seed 0] [--temperature 1] [--complete] [--png FILE] [--json]',
+  flags: {
+    checkpoint: { type: 'string', help: 'checkpoint folder' },
+    label: { type: 'int', help: 'the digit to draw, 0–9', min: 0, max: 9 },
+    n: { type: 'int', help: 'images (default 8)', min: 1, max: 1000 },
+    seed: { type: 'int', help: 'random seed (default 0)', min: 0, max: 2 ** 32 - 1 },
+    temperature: { type: 'number', help: 'sampling temperature (default 1; 0 = greedy)', min: 0, max: 100 },
+    complete: { type: 'boolean', help: 'complete the top half of the first N test digits of this label instead' },
+    rows: { type: 'int', help: 'with --complete: rows given to the model (default half the height)', min: 0, max: 27 },
+    png: { type: 'string', help: 'also write the images as a PNG grid to this file' },
+  },
+  async run({ flags, positional }) {
+    check(positional.length === 0, `unexpected argument '${positional[0]}'`);
+    const dir = get.str(flags, 'checkpoint');
+    check(dir, '--checkpoint DIR is required');
+    const label = get.num(flags, 'label');
+    check(label !== undefined, '--label D (a digit 0–9) is required');
+    check(flags.rows === undefined || flags.complete, '--rows only applies with --complete');
+    const { layout, quantizer } = layoutFromCheckpoint(readCheckpointJson(dir), dir);
+    check(flags.rows === undefined || get.num(flags, 'rows')! < layout.height, `--rows must be below the image height ${layout.height}`);
+    await initBackend();
+    const { model } = loadImageModel(dir);
+    const n = get.num(flags, 'n') ?? 8;
+    const opts = { seed: get.num(flags, 'seed') ?? 0, temperature: get.num(flags, 'temperature') ?? 1 };
+    const palette = paletteOf(quantizer);
+    const t0 = performance.now();
+    let images: Uint8Array[];
+    let extra: Record<string, unknown> = {};
+    if (flags.complete) {
+      const data = loadImageData({ side: layout.width, levels: layout.levels, quantizer: quantizer.kind }, quantizer);
+      const picked = pickDigits(data.test, n, label);
+      const done = completeImages(model, layout, data.test, picked, { ...opts, rows: get.num(flags, 'rows') });
+      images = done.map((c) => c.samples[0]);
+      extra = { rows: get.num(flags, 'rows') ?? Math.floor(layout.height / 2), testIndices: picked, originals: done.map((c) => Array.from(c.original)) };
+    } else {
+      images = sampleImages(model, layout, new Array<number>(n).fill(label), opts);
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    model.dispose();
+    const pngFile = get.str(flags, 'png');
+    if (pngFile) {
+      fs.mkdirSync(path.dirname(path.resolve(pngFile)), { recursive: true });
+      fs.writeFileSync(pngFile, grayGridPng(images.map((x) => Array.from(x)), layout.width, layout.height, { palette, scale: 4 }));
+    }
+    return { width: layout.width, height: layout.height, levels: layout.levels, palette, label, seed: opts.seed, images: images.map((x) => Array.from(x)), seconds, ...extra };
+  },
+  format: (r) => `${(r.images as unknown[]).length} images of a ${String(r.label)} (${String(r.width)}×${String(r.height)}, ${String(r.levels)} levels); use --json for the pixels or --png FILE for a picture`,
+});
+
+registerCommand({
+  name: 'export image',
+  summary: 'ship a trained image model: float16 weights, no optimizer state, evaluated, with manifest.json',
+  usage: 'literate-gpt export image --checkpoint out/train/image --out data/checkpoints/image [--samples 10] [--json]',
+  flags: { ...evalFlags, out: { type: 'string', help: 'folder of the shipped checkpoint' } },
+  async run({ flags, positional }, ctx) {
+    check(positional.length === 0, `unexpected argument '${positional[0]}'`);
+    const src = get.str(flags, 'checkpoint');
+    check(src, '--checkpoint DIR (a training checkpoint) is required');
+    const out = get.str(flags, 'out');
+    check(out, '--out DIR is required');
+    check(path.resolve(out) !== path.resolve(src), '--out must differ from --checkpoint (the export drops the optimizer state)');
+    const json = readCheckpointJson(src);
+    layoutFromCheckpoint(json, src);
+    const state = json.trainState as unknown as ImageTrainState | null;
+    check(state?.options, `${src}: no training state (is it already an export?)`);
+    await initBackend();
+    const { model, layout, quantizer } = loadImageModel(src);
+    // Write the float16 copy first, then evaluate *that* copy, so the manifest's numbers are the
+    // shipped model's (float16 rounding moves bits per pixel in the 4th decimal).
+    exportImageCheckpoint(out, model, imageMeta(layout, quantizer));
+    model.dispose();
+    ctx.log(`wrote ${out}; evaluating the float16 copy…`);
+    const shipped = loadImageModel(out);
+    const data = loadImageData(state.options.data, quantizer);
+    const r = evaluateImageModel(shipped.model, data, { samplesPerLabel: get.num(flags, 'samples'), seed: get.num(flags, 'seed'), temperature: get.num(flags, 'temperature') });
+    const metrics = { bitsPerPixel: r.bitsPerPixel, conditionalAccuracy: r.conditionalAccuracy, classifierAccuracy: r.classifierAccuracy };
+    const manifest = {
+      command: state.options.command ?? '(trained through the API, not the command line)',
+      exportCommand: commandLine(),
+      seed: state.options.seed,
+      backend: backendInfo().backend,
+      wallSeconds: state.elapsedMs / 1000,
+      steps: json.optimizer?.step ?? 0,
+      tokensSeen: state.tokensSeen,
+      ...metrics,
+      evaluation: { samplesPerLabel: r.samplesPerLabel, seed: get.num(flags, 'seed') ?? 0, temperature: get.num(flags, 'temperature') ?? 1, perLabel: r.perLabel, testDigits: r.testDigits },
+      config: shipped.model.config,
+      data: state.options.data,
+      training: { ...state.options, command: undefined, data: undefined },
+      history: state.history,
+      dtype: 'float16',
+      date: new Date().toISOString(),
+    };
+    exportImageCheckpoint(out, shipped.model, imageMeta(layout, quantizer), metrics); // same float16 values, now with metrics
+    writeManifest(out, manifest);
+    shipped.model.dispose();
+    return { checkpoint: path.resolve(out), ...manifest, history: undefined };
+  },
+});

@@ -1,0 +1,107 @@
+/**
+ * Drawing digits: start from [label] (or [label, first pixels…]) and sample one pixel level at a
+ * time, W·H times, feeding each back in.
+ *
+ * `generate()` in src/generate does this for one sequence. Here B images are drawn together:
+ * every row has the same length at every step, so one KV cache of shape (B, nh, t, hs) serves
+ * them all, and each step is one forward pass over B new positions instead of B passes.
+ * Each image has its own random stream, seeded by (seed, its index in the request), so image k
+ * does not depend on how many others are drawn with it.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Rng } from '../engine/random';
+import { check } from '../errors';
+import { disposeCache } from '../generate/generate';
+import { sampleToken, type SamplingOptions } from '../generate/sampling';
+import type { GPT, KVCache } from '../model/gpt';
+import { isPixelToken, labelToken, type ImageLayout } from './sequence';
+
+export interface SampleImageOptions extends SamplingOptions {
+  /** Seed of the whole request (default 0). */
+  readonly seed?: number;
+  /** Images per forward pass (default 100): bounds memory, not results. */
+  readonly batchSize?: number;
+}
+
+/** The seed of image k's random stream in a request with seed `seed`. */
+export function imageSeed(seed: number, k: number): number {
+  return (Math.imul((seed >>> 0) ^ 0x5bd1e995, 0x9e3779b1) + Math.imul(k + 1, 0x85ebca6b)) >>> 0;
+}
+
+/**
+ * Sample images for `labels` (one image per entry). `prefixes[k]`, if given, are the first
+ * pixels of image k (completion); all prefixes must have the same length. Returns the pixel
+ * levels of each image, W·H each, prefix included.
+ */
+export function sampleImages(model: GPT, layout: ImageLayout, labels: readonly number[], opts: SampleImageOptions = {}, prefixes?: readonly (ArrayLike<number>)[]): Uint8Array[] {
+  const n = layout.width * layout.height;
+  const P = prefixes?.[0]?.length ?? 0;
+  check(!prefixes || prefixes.length === labels.length, `${prefixes?.length} prefixes for ${labels.length} labels`);
+  check(P < n, `a prefix of ${P} pixels leaves nothing to draw in a ${n}-pixel image`);
+  check(model.config.vocabSize === layout.vocabSize && model.config.blockSize >= layout.blockSize,
+    `the model (${model.config.vocabSize} ids, ${model.config.blockSize} positions) does not fit the layout (${layout.vocabSize} ids, ${layout.blockSize} positions)`);
+  const prompts = labels.map((label, k) => {
+    const pre = prefixes ? Array.from(prefixes[k]) : [];
+    check(pre.length === P, `prefix ${k} has ${pre.length} pixels, prefix 0 has ${P}`);
+    pre.forEach((v, i) => check(isPixelToken(layout, v), `prefix ${k} pixel ${i} is ${v}, not a level 0…${layout.levels - 1}`));
+    return [labelToken(layout, label), ...pre];
+  });
+  const batch = Math.max(1, opts.batchSize ?? 100);
+  const out: Uint8Array[] = [];
+  for (let start = 0; start < prompts.length; start += batch) {
+    const rows = prompts.slice(start, start + batch);
+    const rngs = rows.map((_, i) => new Rng(imageSeed(opts.seed ?? 0, start + i)));
+    out.push(...sampleBatch(model, layout, rows, rngs, opts));
+  }
+  return out;
+}
+
+/** One batch: prompts of equal length (label + prefix) → full images. */
+function sampleBatch(model: GPT, layout: ImageLayout, prompts: number[][], rngs: Rng[], opts: SamplingOptions): Uint8Array[] {
+  const B = prompts.length;
+  const V = layout.vocabSize;
+  const n = layout.width * layout.height;
+  const P = prompts[0].length - 1; // pixels given
+  const images = prompts.map((p) => { const img = new Uint8Array(n); img.set(p.slice(1)); return img; });
+  const cache: KVCache = { length: 0, layers: [] };
+  try {
+    let feed = Int32Array.from(prompts.flat()); // (B, 1 + P) at first, then (B, 1)
+    let width = P + 1;
+    for (let i = P; i < n; i++) {
+      const logits = tf.tidy(() => {
+        const { hidden } = model.forward(tf.tensor2d(feed, [B, width], 'int32'), { cache }); // (B, width, C)
+        const last = hidden.slice([0, width - 1, 0], [B, 1, -1]) as tf.Tensor3D; // (B, 1, C)
+        return model.logits(last).dataSync() as Float32Array; // (B·1·V)
+      });
+      feed = new Int32Array(B);
+      for (let b = 0; b < B; b++) {
+        // Only pixel levels are valid here: a label token in the middle of an image means nothing.
+        const z = logits.slice(b * V, b * V + layout.levels);
+        const level = sampleToken(z, opts, rngs[b]);
+        images[b][i] = level;
+        feed[b] = level;
+      }
+      width = 1;
+    }
+  } finally {
+    disposeCache(cache);
+  }
+  return images;
+}
+
+/**
+ * Per-position probabilities of every level for a batch of sequences (N, S): the model's
+ * belief about each pixel given the label and all pixels before it, (N, W·H, L).
+ */
+export function pixelProbabilities(model: GPT, layout: ImageLayout, seqs: Int32Array): Float32Array {
+  const S = layout.seqLength;
+  const rows = seqs.length / S;
+  const T = S - 1;
+  return tf.tidy(() => {
+    const x = new Int32Array(rows * T);
+    for (let r = 0; r < rows; r++) x.set(seqs.subarray(r * S, r * S + T), r * T);
+    const { hidden } = model.forward(tf.tensor2d(x, [rows, T], 'int32')); // (N, T, C)
+    const z = model.logits(hidden).slice([0, 0, 0], [rows, T, layout.levels]); // (N, T, L)
+    return tf.softmax(z).dataSync() as Float32Array;
+  });
+}

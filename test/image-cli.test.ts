@@ -1,0 +1,66 @@
+// `literate-gpt sample image` / `eval image`, run as a user runs them: a child process.
+import { strict as assert } from 'assert';
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { saveCheckpoint } from '../src/checkpoint';
+import { exportImageCheckpoint, imageLayout, imageMeta, uniformQuantizer } from '../src/image';
+import { GPT, makeConfig } from '../src/model';
+
+const root = path.join(__dirname, '..');
+
+function cli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['bin/literate-gpt.js', ...args], { cwd: root, env: { ...process.env, LGPT_FROM_SOURCE: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString('utf8'); });
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString('utf8'); });
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+/** stderr without tfjs-node's start-up chatter (lines from the native library). */
+const ourLines = (stderr: string): string[] => stderr.split('\n').filter((l) => l.startsWith('literate-gpt'));
+
+describe('image: CLI', function () {
+  this.timeout(120_000);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lgpt-image-cli-'));
+  const image = path.join(dir, 'image');
+  const lm = path.join(dir, 'lm');
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  before(() => {
+    // An untrained pico pixel model is enough to check shapes and errors.
+    const layout = imageLayout(14, 14, 4);
+    const model = new GPT(makeConfig({ preset: 'pico', vocabSize: layout.vocabSize, blockSize: layout.blockSize }), { seed: 1 });
+    exportImageCheckpoint(image, model, imageMeta(layout, uniformQuantizer(4)));
+    saveCheckpoint(lm, model, { kind: 'lm', tokenizer: null });
+    model.dispose();
+  });
+
+  it('samples: {width, height, levels, palette, images} with N images of W·H levels; bad input exits 2 with one line', async () => {
+    const [ok, bad, word, missing, wrongKind] = await Promise.all([
+      cli(['sample', 'image', '--checkpoint', image, '--label', '3', '--n', '2', '--seed', '4', '--json']),
+      cli(['sample', 'image', '--checkpoint', image, '--label', '12', '--json']),
+      cli(['sample', 'image', '--checkpoint', image, '--label', 'seven', '--json']),
+      cli(['sample', 'image', '--checkpoint', path.join(dir, 'nope'), '--label', '3', '--json']),
+      cli(['eval', 'image', '--checkpoint', lm, '--json']),
+    ]);
+    assert.equal(ok.status, 0, ok.stderr);
+    const r = JSON.parse(ok.stdout) as { width: number; height: number; levels: number; palette: number[]; images: number[][] };
+    assert.deepEqual([r.width, r.height, r.levels], [14, 14, 4]);
+    assert.deepEqual(r.palette, [0, 85, 170, 255]);
+    assert.equal(r.images.length, 2);
+    for (const img of r.images) { assert.equal(img.length, 196); assert.ok(img.every((v) => Number.isInteger(v) && v >= 0 && v < 4)); }
+    for (const [res, pattern] of [[bad, /--label must be at most 9, got 12/], [word, /--label must be a number/], [missing, /no such checkpoint folder/], [wrongKind, /not an image model/]] as const) {
+      assert.equal(res.status, 2, res.stderr);
+      assert.equal(res.stdout, '');
+      assert.equal(ourLines(res.stderr).length, 1, res.stderr);
+      assert.match(res.stderr, pattern);
+      assert.doesNotMatch(res.stderr, /\n\s+at /, 'no stack trace');
+    }
+  });
+});
