@@ -3,7 +3,7 @@
 import { strict as assert } from 'assert';
 import * as tf from '@tensorflow/tfjs';
 import { backendInfo, type BackendName, initBackend, setWasmFastMatMul } from '../src/engine';
-import { scatterAdd } from '../src/engine/segment-sum';
+import { scatterAdd, setFastSegmentSum } from '../src/engine/segment-sum';
 
 /** Run `f` on backend `name` and return plain arrays (values cross backends as arrays). */
 async function on<T>(name: BackendName, f: () => T): Promise<T> {
@@ -63,17 +63,23 @@ describe('engine kernels', function () {
 
   for (const name of ['wasm', 'cpu'] as const) {
     it(`${name}: the gradient of gather (UnsortedSegmentSum) is a scatter-add`, async () => {
-      const g = await on(name, () => tf.tidy(() => {
+      const grad = (): number[] => tf.tidy(() => {
         const table = tf.tensor2d(values(12, 3), [4, 3]);
         const ids = tf.tensor1d([3, 0, 3, 1, 3], 'int32');
         const w = tf.tensor2d(values(15, 4), [5, 3]);
-        const grad = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.gather(t, ids), w)))(table);
-        return Array.from(grad.dataSync());
-      }));
+        const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.gather(t, ids), w)))(table);
+        return Array.from(g.dataSync());
+      });
+      const g = await on(name, grad);
       const w = values(15, 4);
       const expect = new Array(12).fill(0);
       [3, 0, 3, 1, 3].forEach((id, i) => { for (let j = 0; j < 3; j++) expect[id * 3 + j] += w[i * 3 + j]; });
       assert.ok(maxDiff(g, expect) < 1e-5, `${g} vs ${expect}`);
+      // tfjs's own (slow) kernel, kept for before/after measurements, agrees.
+      const prev = setFastSegmentSum(false);
+      const slow = grad();
+      setFastSegmentSum(prev);
+      assert.ok(maxDiff(slow, expect) < 1e-5, `${slow} vs ${expect}`);
     });
   }
 

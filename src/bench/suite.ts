@@ -11,6 +11,7 @@
 import * as os from 'os';
 import * as tf from '@tensorflow/tfjs';
 import { backendInfo, type BackendName, initBackend } from '../engine/backend';
+import { setFastSegmentSum } from '../engine/segment-sum';
 import { setWasmFastMatMul } from '../engine/wasm-matmul';
 import { flopsPerToken, type GPTConfig, makeConfig, paramCount, type PresetName } from '../model/config';
 import { setKernelMode } from '../model/fused';
@@ -206,7 +207,7 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
     speedup: sig(median(vsReference), 3),
     rounds: vsReference.map((x) => sig(x, 3)),
     what: 'the same step with the textbook formulations (setKernelMode("reference")'
-      + (info.backend === 'wasm' ? ', tfjs\'s own wasm BatchMatMul' : '') + '): the model before issue 9',
+      + (info.backend === 'tensorflow' ? '' : ', tfjs\'s own BatchMatMul and UnsortedSegmentSum kernels') + '): the model before issue 9',
   } : null;
   const torchResult = torch ? {
     ...torchInfo,
@@ -281,14 +282,19 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
   };
 }
 
-/** Run `f` with the textbook formulations (and, on wasm, tfjs's own BatchMatMul). */
+/**
+ * Run `f` as before issue 9: the textbook formulations, and tfjs's own kernels for BatchMatMul
+ * (wasm) and UnsortedSegmentSum (wasm borrows the cpu one; cpu).
+ */
 export function withReferenceKernels<T>(f: () => T): T {
   const prevMode = setKernelMode('reference');
   const prevMm = setWasmFastMatMul(false);
+  const prevSeg = setFastSegmentSum(false);
   try {
     return f();
   } finally {
     setKernelMode(prevMode);
     setWasmFastMatMul(prevMm);
+    setFastSegmentSum(prevSeg);
   }
 }

@@ -33,6 +33,7 @@ function shapes(x: tf.TensorInfo, ids: tf.TensorInfo, numSegments: number): { ou
 }
 
 interface WasmLike {
+  readSync(dataId: object): tf.backend_util.BackendValues;
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(info: tf.TensorInfo): Values;
 }
@@ -41,7 +42,34 @@ interface CpuLike {
   makeTensorInfo(shape: number[], dtype: tf.DataType, values?: tf.backend_util.BackendValues): tf.TensorInfo;
 }
 
-const wasmKernel: tf.KernelFunc = ({ inputs, attrs, backend }) => {
+let fast = true;
+/** The cpu backend's own kernel (kept for before/after measurements). */
+let cpuOriginal: tf.KernelConfig | undefined;
+
+/** Switch back to tfjs's slow kernels (false) or to ours (true); returns the previous setting. */
+export function setFastSegmentSum(on: boolean): boolean {
+  const prev = fast;
+  fast = on;
+  return prev;
+}
+
+/** tfjs's own cpu kernel on copies of wasm data: what the wasm backend used to borrow. */
+const borrowedOnWasm: tf.KernelFunc = ({ inputs, attrs, backend }) => {
+  const { x, segmentIds } = inputs as { x: tf.TensorInfo; segmentIds: tf.TensorInfo };
+  const w = backend as unknown as WasmLike & CpuLike;
+  const cpu = tf.findBackend('cpu') as unknown as CpuLike & { disposeData(id: object): void };
+  const cx = cpu.makeTensorInfo(x.shape, x.dtype, w.readSync(x.dataId));
+  const cs = cpu.makeTensorInfo(segmentIds.shape, segmentIds.dtype, w.readSync(segmentIds.dataId));
+  const r = cpuOriginal!.kernelFunc({ inputs: { x: cx, segmentIds: cs }, attrs, backend: cpu as unknown as tf.KernelBackend }) as tf.TensorInfo;
+  const out = w.makeOutput(r.shape, r.dtype);
+  (w.typedArrayFromHeap(out) as Float32Array).set(cpu.readSync(r.dataId) as Float32Array);
+  for (const t of [cx, cs, r]) cpu.disposeData(t.dataId);
+  return out;
+};
+
+const wasmKernel: tf.KernelFunc = (args) => {
+  if (!fast && cpuOriginal) return borrowedOnWasm(args);
+  const { inputs, attrs, backend } = args;
   const { x, segmentIds } = inputs as { x: tf.TensorInfo; segmentIds: tf.TensorInfo };
   const { numSegments } = attrs as unknown as Attrs;
   const w = backend as unknown as WasmLike;
@@ -53,7 +81,9 @@ const wasmKernel: tf.KernelFunc = ({ inputs, attrs, backend }) => {
   return out;
 };
 
-const cpuKernel: tf.KernelFunc = ({ inputs, attrs, backend }) => {
+const cpuKernel: tf.KernelFunc = (args) => {
+  if (!fast && cpuOriginal) return cpuOriginal.kernelFunc(args);
+  const { inputs, attrs, backend } = args;
   const { x, segmentIds } = inputs as { x: tf.TensorInfo; segmentIds: tf.TensorInfo };
   const { numSegments } = attrs as unknown as Attrs;
   const c = backend as unknown as CpuLike;
@@ -69,6 +99,8 @@ const cpuKernel: tf.KernelFunc = ({ inputs, attrs, backend }) => {
  */
 export function registerSegmentSum(backend: 'wasm' | 'cpu'): boolean {
   if (backend === 'wasm' && !tf.findBackendFactory('wasm')) return false;
+  const existing = tf.getKernel('UnsortedSegmentSum', 'cpu');
+  if (!cpuOriginal && existing && existing.kernelFunc !== cpuKernel) cpuOriginal = existing;
   if (tf.getKernel('UnsortedSegmentSum', backend)) tf.unregisterKernel('UnsortedSegmentSum', backend);
   tf.registerKernel({ kernelName: 'UnsortedSegmentSum', backendName: backend, kernelFunc: backend === 'wasm' ? wasmKernel : cpuKernel });
   return true;
