@@ -83,6 +83,22 @@ export function takeSequences(split: ImageSplit, layout: ImageLayout, rows: read
   return out;
 }
 
+/** A split made of rows `rows` of another (a smaller test set for quick evaluations). */
+export function subsetSplit(split: ImageSplit, layout: ImageLayout, rows: readonly number[]): ImageSplit {
+  const px = layout.width * layout.height;
+  const gray = new Float32Array(rows.length * px);
+  rows.forEach((r, i) => {
+    check(Number.isInteger(r) && r >= 0 && r < split.count, `row ${r} is outside the split (0…${split.count - 1})`);
+    gray.set(split.gray.subarray(r * px, (r + 1) * px), i * px);
+  });
+  return { seqs: takeSequences(split, layout, rows), labels: Int32Array.from(rows, (r) => split.labels[r]), gray, ids: rows.map((r) => split.ids[r]), count: rows.length };
+}
+
+/** Every k-th row of a split (k ≥ 1): all labels represented, since splits are in label order. */
+export function everyKth(split: ImageSplit, k: number): number[] {
+  return Array.from({ length: Math.ceil(split.count / k) }, (_, i) => i * k);
+}
+
 /** The pixel levels (side²) of row r of a split. */
 export function levelsOf(split: ImageSplit, layout: ImageLayout, r: number): Uint8Array {
   const S = layout.seqLength;

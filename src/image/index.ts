@@ -12,7 +12,7 @@
  *   attention  where the model looks when it draws one pixel
  *   checkpoint image meta in checkpoints, loading, the shipped export
  */
-export { DEFAULT_IMAGE_DATA, fitQuantizer, levelsOf, loadImageData, sampleImageBatch, takeSequences } from './dataset';
+export { DEFAULT_IMAGE_DATA, everyKth, fitQuantizer, levelsOf, loadImageData, sampleImageBatch, subsetSplit, takeSequences } from './dataset';
 export type { ImageData, ImageDataConfig, ImageSplit } from './dataset';
 export { dequantize, kmeansQuantizer, nearest, paletteOf, quantizationError, quantize, quantizerFromJson, uniformQuantizer } from './quantize';
 export type { KmeansOptions, Quantizer, QuantizerKind } from './quantize';

@@ -17,7 +17,7 @@ import { type GPTConfig, makeConfig, type PresetName } from '../model/config';
 import { GPT } from '../model/gpt';
 import { DivergedError, type StepInfo, Trainer } from '../train/trainer';
 import { imageMeta, layoutFromCheckpoint } from './checkpoint';
-import { DEFAULT_IMAGE_DATA, type ImageData, type ImageDataConfig, loadImageData, sampleImageBatch, takeSequences } from './dataset';
+import { DEFAULT_IMAGE_DATA, type ImageData, type ImageDataConfig, loadImageData, sampleImageBatch, takeSequences, everyKth } from './dataset';
 import { pixelNll } from './eval';
 import { initPositions2d } from './positions';
 
@@ -132,7 +132,7 @@ export async function trainImage(out: string, opts: Partial<ImageTrainOptions>, 
   // Periodic evaluations score every k-th test digit: the split is in label order, so the first
   // evalImages digits would all be zeros.
   const stride = Math.max(1, Math.floor(data.test.count / o.evalImages));
-  const evalSeqs = takeSequences(data.test, layout, Array.from({ length: Math.min(o.evalImages, data.test.count) }, (_, i) => i * stride));
+  const evalSeqs = takeSequences(data.test, layout, everyKth(data.test, stride).slice(0, o.evalImages));
 
   const save = (): void => {
     state.rng = rng.getState();

@@ -1,0 +1,18 @@
+/**
+ * Reference answers to exercises/05-image-generation.ts. CI checks them with the same tests
+ * students run (`npm run check -- 05 --solutions`, and `npm test`).
+ */
+
+export function quantizeUniform(gray: readonly number[], levels: number): number[] {
+  // The nearest of k / (L − 1) is k = round(x · (L − 1)), clamped to the valid levels.
+  return gray.map((x) => Math.min(levels - 1, Math.max(0, Math.round(x * (levels - 1)))));
+}
+
+export function toSequence(levels: readonly number[], label: number, nLevels: number): number[] {
+  if (!Number.isInteger(label) || label < 0 || label > 9) throw new RangeError(`label must be an integer 0–9, got ${label}`);
+  return [nLevels + label, ...levels];
+}
+
+export function bitsPerPixel(probs: readonly number[]): number {
+  return -probs.reduce((s, p) => s + Math.log2(p), 0) / probs.length;
+}
