@@ -2,9 +2,11 @@
  * A judge for generated digits: a small MLP (W·H → hidden → ReLU → 10) trained on *real*
  * quantized training digits. Conditional accuracy asks it "is this sample of label d a d?".
  *
- * Why an MLP: nearest-centroid reaches ~80 % on these 14×14 four-level digits and a logistic
- * regression ~90 %; one hidden layer of 128 units gets above 95 % in a few seconds, which is
- * what a judge needs (its own error rate bounds how much we can read into conditional accuracy).
+ * Why an MLP: nearest-centroid reaches 80.8 % on the 999 test digits (14×14, four k-means levels);
+ * one hidden layer gets 94–96 % depending on width and epochs, and with 512 units plus random
+ * one-pixel shifts of the training digits (a cheap augmentation) 96.7 % in about 20 s on a CPU.
+ * That is what a judge needs: its own error rate bounds how much we can read into conditional
+ * accuracy, so we report it next to it.
  * Everything is seeded (initialisation and shuffling use our Rng), so a seed gives the same judge.
  */
 import * as tf from '@tensorflow/tfjs';

@@ -22,7 +22,7 @@ export {
 export type { ImageLayout } from './sequence';
 export { DEFAULT_IMAGE_TRAIN, trainImage } from './train';
 export type { ImageEvalPoint, ImageTrainCallbacks, ImageTrainOptions, ImageTrainResult, ImageTrainState } from './train';
-export { imageSeed, pixelProbabilities, sampleImages } from './sample';
+export { imageSeed, sampleImages } from './sample';
 export type { SampleImageOptions } from './sample';
 export { completeImages, completionGrid, pickDigits, topRows } from './complete';
 export type { Completion, CompletionOptions } from './complete';

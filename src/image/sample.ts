@@ -88,20 +88,3 @@ function sampleBatch(model: GPT, layout: ImageLayout, prompts: number[][], rngs:
   }
   return images;
 }
-
-/**
- * Per-position probabilities of every level for a batch of sequences (N, S): the model's
- * belief about each pixel given the label and all pixels before it, (N, W·H, L).
- */
-export function pixelProbabilities(model: GPT, layout: ImageLayout, seqs: Int32Array): Float32Array {
-  const S = layout.seqLength;
-  const rows = seqs.length / S;
-  const T = S - 1;
-  return tf.tidy(() => {
-    const x = new Int32Array(rows * T);
-    for (let r = 0; r < rows; r++) x.set(seqs.subarray(r * S, r * S + T), r * T);
-    const { hidden } = model.forward(tf.tensor2d(x, [rows, T], 'int32')); // (N, T, C)
-    const z = model.logits(hidden).slice([0, 0, 0], [rows, T, layout.levels]); // (N, T, L)
-    return tf.softmax(z).dataSync() as Float32Array;
-  });
-}
