@@ -10,6 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { backendInfo, type BackendName, initBackend } from '../src/engine';
+import { gelu, layerNorm, setKernelMode } from '../src/model';
 import { type Fingerprint, type ParityProbe, runParityProbe } from './parity-probe';
 
 const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'model-parity.json'), 'utf8')) as ParityProbe;
@@ -59,6 +60,40 @@ describe('model parity', () => {
     const T = fixture.config.blockSize;
     const lastRow = fixture.logits.slice((T - 1) * V, T * V); // batch row 0, position T−1
     closeArrays(fixture.cachedLogits, lastRow, 1e-5, 'fixture cached vs full');
+  });
+});
+
+describe('fused kernels equal the textbook ones', () => {
+  /** Value and gradients of sum(f(inputs)·w) in one kernel mode. */
+  function valueAndGrads(mode: 'fused' | 'reference', f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: tf.Tensor[]): number[][] {
+    const prev = setKernelMode(mode);
+    try {
+      return tf.tidy(() => {
+        const w = tf.sin(tf.range(0, f(...inputs).size).reshape(f(...inputs).shape)); // a fixed, uneven weighting
+        const g = tf.grads((...xs: tf.Tensor[]) => tf.sum(tf.mul(f(...xs), w)));
+        const value = Array.from(f(...inputs).dataSync());
+        return [value, ...g(inputs).map((t) => Array.from(t.dataSync()))];
+      });
+    } finally {
+      setKernelMode(prev);
+    }
+  }
+
+  it('GELU over [−8, 8]: values and gradient', () => {
+    const x = tf.linspace(-8, 8, 257).reshape([1, 257]);
+    const [fused, ref] = [valueAndGrads('fused', gelu, [x]), valueAndGrads('reference', gelu, [x])];
+    fused.forEach((arr, i) => closeArrays(arr, ref[i], 2e-5 * 8, i === 0 ? 'gelu' : 'gelu gradient'));
+    x.dispose();
+  });
+
+  it('LayerNorm (B, T, C): values and gradients of x, γ, β', () => {
+    const x = tf.mul(tf.sin(tf.range(0, 2 * 5 * 12).reshape([2, 5, 12])), 3);
+    const g = tf.linspace(0.5, 1.5, 12) as tf.Tensor1D;
+    const b = tf.linspace(-0.2, 0.2, 12) as tf.Tensor1D;
+    const ln = (a: tf.Tensor, gm: tf.Tensor, bt: tf.Tensor): tf.Tensor => layerNorm(a, gm as tf.Tensor1D, bt as tf.Tensor1D);
+    const [fused, ref] = [valueAndGrads('fused', ln, [x, g, b]), valueAndGrads('reference', ln, [x, g, b])];
+    ['value', 'dx', 'dγ', 'dβ'].forEach((what, i) => closeArrays(fused[i], ref[i], 2e-5, `layerNorm ${what}`));
+    tf.dispose([x, g, b]);
   });
 });
 
