@@ -2,14 +2,15 @@
 // code 2, print exactly one line on stderr (no stack trace), print nothing on stdout, and write
 // nothing.
 import { strict as assert } from 'assert';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { CharTokenizer } from '../src/tokenize';
-import { assertCleanFailure, cli, cliAll, savePico, weightsFileOf } from './safety-helpers';
+import { assertCleanFailure, cli, cliAll, ROOT, savePico, weightsFileOf } from './safety-helpers';
 
 describe('safety: bad input on the command line', function () {
-  this.timeout(300_000);
+  this.timeout(900_000); // ~40 s on an idle 2-core machine; generous for a loaded one
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lgpt-cli-'));
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
   const p = (name: string): string => path.join(tmp, name);
@@ -87,6 +88,7 @@ describe('safety: bad input on the command line', function () {
       [['sample', 'image', '--checkpoint', good, '--label', '-1'], /--label must be at least 0, got -1/],
       [['sample', 'image', '--checkpoint', good, '--label', '3'], /a 'lm' checkpoint, not an image model/],
       [['classify', '--checkpoint', p('missing')], /no such checkpoint folder/],
+      [['export', 'lm', '--checkpoint', good, '--out', p('my-docs')], /--out .*my-docs: a folder of other files \(notes\.txt\), not a checkpoint folder/],
       [['tokenize', '--json'], /no text on stdin/, ''],
       [['tokenize', '--json'], /not valid UTF-8/, Buffer.from([0x68, 0xc3, 0x28])],
     ];
@@ -99,6 +101,16 @@ describe('safety: bad input on the command line', function () {
     assert.equal(fs.existsSync(out), false, 'a failed command created its --out folder');
     assert.deepEqual(fs.readdirSync(p('my-docs')), ['notes.txt']);
     assert.equal(fs.readFileSync(p('a-file'), 'utf8'), 'not a folder');
+  });
+
+  it('stops quietly when the reader of its output goes away (`| head`), instead of an EPIPE stack trace', () => {
+    const text = p('long.txt');
+    fs.writeFileSync(text, 'Call me Ishmael. '.repeat(20_000));
+    const r = spawnSync('bash', ['-c', `"${process.execPath}" bin/literate-gpt.js tokenize < "${text}" | head -c 20`], {
+      cwd: ROOT, encoding: 'utf8', env: { ...process.env, LGPT_FROM_SOURCE: '1' }, timeout: 120_000,
+    });
+    assert.equal(r.stdout.length, 20);
+    assert.equal(r.stderr, '', r.stderr);
   });
 
   it('a prompt longer than the context is cut from the left, and the CLI says so', async () => {

@@ -88,6 +88,13 @@ export async function run(argv: readonly string[]): Promise<number> {
 
 /** Entry point used by bin/literate-gpt.js. */
 export function main(argv: readonly string[]): void {
+  // `literate-gpt tokenize < book.txt | head` closes the pipe before we finish writing: the reader
+  // has what it wanted, so stop quietly instead of dying with an unhandled EPIPE and a stack trace.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    process.stderr.write(`literate-gpt: cannot write the output (${e.message})\n`);
+    process.exit(1);
+  });
   run(argv).then((code) => {
     process.exitCode = code;
   }, (e) => {

@@ -14,6 +14,7 @@ import { check } from '../../errors';
 import { bitsPerByte, evaluateLm, type LmTrainState, tokenizerFromJson } from '../../train/lm';
 import { get } from '../args';
 import { registerCommand } from '../commands';
+import { checkOutFolder } from './shared-flags';
 
 registerCommand({
   name: 'export lm',
@@ -31,6 +32,7 @@ registerCommand({
     check(src, '--checkpoint DIR is required');
     check(out, '--out DIR is required');
     check(path.resolve(src) !== path.resolve(out), '--out must differ from --checkpoint');
+    checkOutFolder(out); // never a folder of other files: the old checkpoint in it is replaced
     await initBackend();
     const ck = loadCheckpoint(src);
     check(ck.json.kind === 'lm', `${src}: a '${ck.json.kind}' checkpoint, not a language model`);
@@ -52,7 +54,9 @@ registerCommand({
     const valLoss = evaluateLm(shipped.model, valIds, 32);
     const bpb = bitsPerByte(valLoss, valIds.length, valBytes);
     const metrics = { valLoss, bitsPerByte: bpb };
-    fs.rmSync(out, { recursive: true, force: true });
+    // saveCheckpoint replaces the old checkpoint atomically; only a stale manifest must go first.
+    // (Not `rm -rf out`: with `--out .` or a typo that would delete whatever the folder held.)
+    fs.rmSync(path.join(out, 'manifest.json'), { force: true });
     saveCheckpoint(out, shipped.model, { kind: 'lm', tokenizer: shipped.json.tokenizer, dtype: 'float16', trainState: shippedState, metrics });
     fs.rmSync(tmp, { recursive: true, force: true });
     const steps = state.history.length ? state.history[state.history.length - 1].step : 0;
