@@ -37,6 +37,12 @@ export class AdamW {
     const { beta1, beta2, eps, weightDecay } = this.opts;
     const bc1 = 1 - beta1 ** this.step;
     const bc2 = 1 - beta2 ** this.step;
+    // The formulas above with the scalars folded, since every tensor operation is a pass over
+    // the parameter and a kernel launch (tens of µs natively; 50 parameters in nano):
+    //   θ ← θ·(1 − lr·λ) − (lr/bc1) · m / (√v · (1/√bc2) + ε)
+    // is θ − lr·(m̂/(√v̂ + ε) + λθ) rearranged: 12–13 kernels per parameter instead of 16–18.
+    const stepSize = lr / bc1;
+    const invSqrtBc2 = 1 / Math.sqrt(bc2);
     tf.tidy(() => {
       for (const [name, g] of grads) {
         const p = params.get(name);
@@ -49,9 +55,9 @@ export class AdamW {
         const v1 = tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2));
         m.assign(m1);
         v.assign(v1);
-        let update = tf.div(tf.div(m1, bc1), tf.add(tf.sqrt(tf.div(v1, bc2)), eps));
-        if (weightDecay > 0 && decay(name)) update = tf.add(update, tf.mul(p, weightDecay));
-        p.assign(tf.sub(p, tf.mul(update, lr)));
+        const step = tf.div(tf.mul(m1, stepSize), tf.add(tf.mul(tf.sqrt(v1), invSqrtBc2), eps));
+        const decayed = weightDecay > 0 && decay(name) ? tf.mul(p, 1 - lr * weightDecay) : p;
+        p.assign(tf.sub(decayed, step));
       }
     });
   }
