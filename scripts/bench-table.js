@@ -34,7 +34,7 @@ function loadRange(r) {
 
 function table(results) {
   const lines = [
-    '| backend | nano train tokens/s | vs PyTorch (same run) | vs textbook kernels (same run) | MFU | larger model tokens/s | sampling tokens/s: KV cache / none (×) | peak RSS | tensors after 1,000 steps | load (2 cores) |',
+    '| backend | nano train tokens/s | vs PyTorch (same run) | vs textbook kernels (same run) | MFU | larger model tokens/s | sampling tokens/s: KV cache / none (×) | RSS after nano | tensors after 1,000 steps | load (2 cores) |',
     '|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of results) {
@@ -44,7 +44,7 @@ function table(results) {
     const large = r.trainLarge ? `${fmt(r.trainLarge.tokensPerSecond)} (${r.trainLarge.preset}, MFU ${pct(r.trainLarge.mfu)})` : '—';
     const sample = `${fmt(r.sampleTokensPerSecond)} / ${fmt(r.sampleTokensPerSecondNoCache)} (${times(r.sampleCacheSpeedup)})`;
     const mem = r.memory?.probe ? `${r.memory.probe.tensorsStart} → ${r.memory.probe.tensorsEnd} (${fmt(r.memory.probe.steps)} steps)` : '—';
-    lines.push(`| \`${r.backend}\` | ${fmt(r.trainTokensPerSecond)} | ${torch} | ${times(r.reference?.speedup)} | ${pct(r.mfu)} of ${fmt(r.peakGflops)} GFLOP/s | ${large} | ${sample} | ${fmt(r.memory?.peakRssMiB)} MiB | ${mem} | ${loadRange(r)} |`);
+    lines.push(`| \`${r.backend}\` | ${fmt(r.trainTokensPerSecond)} | ${torch} | ${times(r.reference?.speedup)} | ${pct(r.mfu)} of ${fmt(r.peakGflops)} GFLOP/s | ${large} | ${sample} | ${fmt(r.memory?.rssAfterTrainMiB ?? r.memory?.peakRssMiB)} MiB | ${mem} | ${loadRange(r)} |`);
   }
   const m = results[0].machine || {};
   const dates = results.map((r) => r.date && r.date.slice(0, 16).replace('T', ' ')).filter(Boolean);

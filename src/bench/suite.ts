@@ -202,6 +202,7 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
   const train = trainFigures(cfg, preset, runner, fusedMs, peakGflops, { start: loadTrain, end: currentLoad() });
   const { peakBytes, kernels } = await profileStep(runner);
   runner.dispose();
+  const rssAfterTrain = rssMiB();
   const reference = o.compareReference ? {
     tokensPerSecond: sig(runner.tokensPerStep / (median(referenceMs) / 1000)),
     speedup: sig(median(vsReference), 3),
@@ -218,6 +219,7 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
 
   // 3. A larger model, fewer rounds.
   let large: TrainFigures | null = null;
+  let rssAfterLarge: number | null = null;
   if (o.largePreset && !o.tiny && o.largePreset !== preset) {
     const lcfg = makeConfig({ preset: o.largePreset, vocabSize: o.vocabSize });
     const lrunner = new TrainRunner(lcfg, batch);
@@ -226,6 +228,7 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
     const lms = Array.from({ length: Math.max(2, Math.ceil(rounds / 2)) }, () => median(lrunner.steps(Math.max(1, steps - 1))));
     large = trainFigures(lcfg, o.largePreset, lrunner, lms, peakGflops, { start: ls, end: currentLoad() });
     lrunner.dispose();
+    rssAfterLarge = rssMiB();
     log(`train ${o.largePreset}: ${large.tokensPerSecond} tokens/s, MFU ${large.mfu}`);
   }
 
@@ -269,7 +272,10 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
     torch: torchResult,
     matmul,
     memory: {
+      // Resident memory of the whole process (the native allocator keeps what it once used).
       peakRssMiB: Math.round(Math.max(rssMiB(), memory?.rssPeakMiB ?? 0)),
+      rssAfterTrainMiB: Math.round(rssAfterTrain),
+      rssAfterLargeMiB: rssAfterLarge === null ? null : Math.round(rssAfterLarge),
       peakTensorBytesInStep: peakBytes,
       kernelsPerStep: kernels,
       tfMemory: tf.memory(),
