@@ -1,5 +1,6 @@
 /** Flags shared by the `train` commands. (Loaded by main like a command file; registers none.) */
 import * as fs from 'fs';
+import * as path from 'path';
 import { CHECKPOINT_FILE } from '../../checkpoint/format';
 import { check, InputError } from '../../errors';
 import type { FlagSpec, Flags } from '../args';
@@ -51,8 +52,9 @@ export function checkOutFolder(out: string, flag = '--out'): void {
   check(out.trim() !== '', `${flag} is empty: give a folder for the checkpoint`);
   if (!fs.existsSync(out)) return;
   if (!fs.statSync(out).isDirectory()) throw new InputError(`${flag} ${out}: exists and is not a folder`);
-  const other = fs.readdirSync(out).filter((f) => !CHECKPOINT_FOLDER_FILE.test(f));
-  if (other.length > 0 && !fs.existsSync(`${out}/${CHECKPOINT_FILE}`)) {
+  // Hidden files (.gitkeep, .gitignore) are left alone by saves, so they may stay.
+  const other = fs.readdirSync(out).filter((f) => !CHECKPOINT_FOLDER_FILE.test(f) && !f.startsWith('.'));
+  if (other.length > 0 && !fs.existsSync(path.join(out, CHECKPOINT_FILE))) {
     throw new InputError(`${flag} ${out}: a folder of other files (${other.slice(0, 3).join(', ')}${other.length > 3 ? ', …' : ''}), not a checkpoint folder; choose a new or empty one`);
   }
 }
