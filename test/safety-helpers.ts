@@ -68,7 +68,7 @@ export function cli(args: readonly string[], opts: CliOptions = {}): Promise<Cli
     opts.onSpawn?.(child);
     let stdout = '';
     let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 90_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 300_000); // a hang, not a slow machine
     child.stdout.on('data', (d: Buffer) => { stdout += d.toString('utf8'); });
     child.stderr.on('data', (d: Buffer) => { const t = d.toString('utf8'); stderr += t; opts.onStderr?.(child, t, stderr); });
     child.on('error', reject);
