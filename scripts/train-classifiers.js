@@ -3,7 +3,9 @@
 // language model with and without the auxiliary LM loss, and trained from scratch, on the
 // same spam test split, next to majority-class and naive-Bayes baselines. Writes
 // data/results/classifier-comparison.json and ships the best subject-only model to
-// data/checkpoints/classifier/.   Usage: node scripts/train-classifiers.js [--quick]
+// data/checkpoints/classifier/.   Usage: node scripts/train-classifiers.js [--quick] [--reuse]
+// --reuse: a run whose out/classifiers/<run>/manifest.json exists is evaluated, not retrained.
+// The JSON is rewritten after every run, so an interrupted comparison keeps what it measured.
 'use strict';
 const cp = require('child_process');
 const fs = require('fs');
@@ -11,13 +13,14 @@ const path = require('path');
 
 const ROOT = path.join(__dirname, '..');
 const quick = process.argv.includes('--quick');
-const epochs = quick ? ['--steps', '5'] : ['--epochs', '2', '--seq', '40'];
+const reuse = process.argv.includes('--reuse');
+const common = quick ? { steps: '5' } : { epochs: '2', seq: '40' };
 const runs = [
-  { name: 'pretrained + aux LM (λ=0.5)', task: 'subject', args: ['--init', 'pretrained', '--lambda', '0.5'], ship: true },
-  { name: 'pretrained, no aux LM', task: 'subject', args: ['--init', 'pretrained', '--lambda', '0'] },
-  { name: 'from scratch', task: 'subject', args: ['--init', 'scratch', '--lambda', '0.5'] },
+  { name: 'pretrained + aux LM (λ=0.5)', task: 'subject', args: { init: 'pretrained', lambda: '0.5' }, ship: true },
+  { name: 'pretrained, no aux LM', task: 'subject', args: { init: 'pretrained', lambda: '0' } },
+  { name: 'from scratch', task: 'subject', args: { init: 'scratch', lambda: '0.5' } },
   // 128-token inputs cost ~3× a subject's: one epoch keeps the run to minutes on 2 cores.
-  { name: 'pretrained + aux LM (λ=0.5)', task: 'subject+body', args: ['--init', 'pretrained', '--lambda', '0.5', '--epochs', '1', '--seq', '128'] },
+  { name: 'pretrained + aux LM (λ=0.5)', task: 'subject+body', args: { init: 'pretrained', lambda: '0.5', epochs: '1', seq: '128' } },
 ];
 
 function cli(args) {
@@ -28,11 +31,16 @@ function cli(args) {
 }
 
 const results = { created: new Date().toISOString(), quick, runs: [], baselines: {} };
+const file = path.join(ROOT, quick ? 'out' : 'data/results', 'classifier-comparison.json');
 for (const run of runs) {
-  const out = path.join('out', 'classifiers', `${run.task}-${run.args.join('_').replace(/[^a-z0-9._-]/gi, '')}`);
-  const cmd = ['train', 'classifier', '--task', run.task, ...epochs, ...run.args, '--out', out];
+  const opts = { ...common, ...run.args };
+  const out = path.join('out', 'classifiers', `${run.task.replace('+', '-')}-${run.args.init}-lambda${run.args.lambda}`);
+  const cmd = ['train', 'classifier', '--task', run.task, ...Object.entries(opts).flatMap(([k, v]) => [`--${k}`, v]), '--out', out];
   console.error(`\n== ${run.task}: ${run.name}\n$ literate-gpt ${cmd.join(' ')}`);
-  const trained = cli(cmd);
+  const manifestFile = path.join(ROOT, out, 'manifest.json');
+  const trained = reuse && fs.existsSync(manifestFile)
+    ? (() => { const m = JSON.parse(fs.readFileSync(manifestFile, 'utf8')); return { steps: m.steps, wallSeconds: m.wallSeconds, valAccuracy: m.valAccuracyPerEpoch[m.bestEpoch - 1] }; })()
+    : cli(cmd);
   const ev = cli(['eval', 'classifier', '--checkpoint', out]);
   results.baselines[run.task] = { majority: ev.baselines.majority, naiveBayes: ev.baselines.naiveBayes, naiveBayesF1: ev.baselineF1.naiveBayes, majorityF1: ev.baselineF1.majority };
   results.runs.push({ name: run.name, task: run.task, command: `literate-gpt ${cmd.join(' ')}`, accuracy: ev.accuracy, f1: ev.f1, recall: ev.recall, confusion: ev.confusion, steps: trained.steps, wallSeconds: trained.wallSeconds, valAccuracy: trained.valAccuracy });
@@ -41,10 +49,9 @@ for (const run of runs) {
     fs.rmSync(dest, { recursive: true, force: true });
     fs.cpSync(path.join(ROOT, out), dest, { recursive: true });
   }
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
 }
-const file = path.join(ROOT, quick ? 'out' : 'data/results', 'classifier-comparison.json');
-fs.mkdirSync(path.dirname(file), { recursive: true });
-fs.writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
 console.table(results.runs.map((r) => ({ task: r.task, model: r.name, accuracy: r.accuracy.toFixed(4), f1: r.f1.toFixed(4) })));
 console.table(Object.entries(results.baselines).map(([task, b]) => ({ task, majority: b.majority.toFixed(4), naiveBayes: b.naiveBayes.toFixed(4) })));
 console.error(`wrote ${path.relative(ROOT, file)}`);
