@@ -14,6 +14,13 @@
 // (git-ignored). The minutes count training only: the tokenizer (≈10 s) and the final evaluation
 // on the whole validation text come on top, and are in `wallSeconds`.
 //
+// Evaluations (8 validation batches) every 10 steps: they give each curve enough points, and they
+// are when `train lm` re-estimates how many steps fit in the budget. Its first estimate comes from
+// steps 2-9, which are slow on a busy machine (and while tfjs warms up); with the first
+// re-estimate only at step 21 (as with --eval-every 20) a 4-minute run stopped after 21 steps and
+// 2.4 minutes. Every size pays the same share of its time for evaluation, so the comparison holds.
+// `budgetUsed` in the JSON says what fraction of its minutes each run actually trained.
+//
 // A fixed time budget, not a fixed number of steps, is the question a reader with a laptop asks:
 // "with N minutes, which size should I train?" A bigger model learns more per token but sees fewer
 // tokens in the same time. On 2 CPU cores the answer depends on the machine and on its load, so the
@@ -31,10 +38,10 @@ const ROOT = path.join(__dirname, '..');
 const SIZES = {
   tiny: { what: '2 layers × 64 wide, 2 heads', flags: ['--preset', 'nano', '--layers', '2', '--heads', '2', '--embd', '64'] },
   nano: { what: 'the nano preset: 4 layers × 128 wide, 4 heads', flags: ['--preset', 'nano'] },
-  micro: { what: 'the shipped model\'s shape: 6 layers × 192 wide, 6 heads', flags: ['--preset', 'micro'] },
+  micro: { what: 'the micro preset\'s shape: 6 layers × 192 wide, 6 heads', flags: ['--preset', 'micro'] },
 };
 const COMMON = ['--corpus', 'moby-dick', '--tokenizer', 'bpe', '--vocab', '2048', '--block', '128', '--dropout', '0',
-  '--batch', '32', '--lr', '1e-3', '--warmup', '100', '--eval-every', '50', '--seed', '1337'];
+  '--batch', '32', '--lr', '1e-3', '--warmup', '100', '--eval-every', '10', '--seed', '1337'];
 
 function parseArgs(argv) {
   const o = { minutes: 4, sizes: Object.keys(SIZES), quick: false, note: '', out: null };
@@ -120,6 +127,7 @@ function main() {
       valLoss: trained.valLoss,
       bitsPerByte: trained.bitsPerByte,
       trainMinutes: ck.elapsedMs / 60_000,
+      budgetUsed: ck.elapsedMs / 60_000 / o.minutes,
       wallSeconds: trained.wallSeconds,
       tokensPerSecond: trained.tokensPerSecond,
       history: ck.history,
