@@ -42,11 +42,11 @@ describe('image: CLI', function () {
   });
 
   it('samples: {width, height, levels, palette, images} with N images of W·H levels; bad input exits 2 with one line', async () => {
-    const [ok, bad, word, missing, wrongKind] = await Promise.all([
+    // Three processes side by side (each start costs seconds); other bad inputs of the shared
+    // parser and checkpoint loader are tested with them.
+    const [ok, bad, wrongKind] = await Promise.all([
       cli(['sample', 'image', '--checkpoint', image, '--label', '3', '--n', '2', '--seed', '4', '--json']),
       cli(['sample', 'image', '--checkpoint', image, '--label', '12', '--json']),
-      cli(['sample', 'image', '--checkpoint', image, '--label', 'seven', '--json']),
-      cli(['sample', 'image', '--checkpoint', path.join(dir, 'nope'), '--label', '3', '--json']),
       cli(['eval', 'image', '--checkpoint', lm, '--json']),
     ]);
     assert.equal(ok.status, 0, ok.stderr);
@@ -55,7 +55,7 @@ describe('image: CLI', function () {
     assert.deepEqual(r.palette, [0, 85, 170, 255]);
     assert.equal(r.images.length, 2);
     for (const img of r.images) { assert.equal(img.length, 196); assert.ok(img.every((v) => Number.isInteger(v) && v >= 0 && v < 4)); }
-    for (const [res, pattern] of [[bad, /--label must be at most 9, got 12/], [word, /--label must be a number/], [missing, /no such checkpoint folder/], [wrongKind, /not an image model/]] as const) {
+    for (const [res, pattern] of [[bad, /--label must be at most 9, got 12/], [wrongKind, /not an image model/]] as const) {
       assert.equal(res.status, 2, res.stderr);
       assert.equal(res.stdout, '');
       assert.equal(ourLines(res.stderr).length, 1, res.stderr);
