@@ -39,7 +39,7 @@ function table(results) {
   ];
   for (const r of results) {
     const torch = r.torch && r.torch.available !== false && typeof r.torch.ratio === 'number'
-      ? `${times(r.torch.ratio)} (PyTorch ${r.torch.version}, ${r.torch.threads} thread${r.torch.threads === 1 ? '' : 's'}: ${fmt(r.torch.tokensPerSecond)})`
+      ? `${times(r.torch.ratio)}${typeof r.torch.cpuRatio === 'number' ? ` (CPU time ${times(r.torch.cpuRatio)})` : ''}; PyTorch ${r.torch.version}, ${r.torch.threads} thread${r.torch.threads === 1 ? '' : 's'}: ${fmt(r.torch.tokensPerSecond)}`
       : '—';
     const large = r.trainLarge ? `${fmt(r.trainLarge.tokensPerSecond)} (${r.trainLarge.preset}, MFU ${pct(r.trainLarge.mfu)})` : '—';
     const sample = `${fmt(r.sampleTokensPerSecond)} / ${fmt(r.sampleTokensPerSecondNoCache)} (${times(r.sampleCacheSpeedup)})`;
@@ -52,7 +52,8 @@ function table(results) {
   lines.push(`Measured on ${m.cpuModel || 'an unknown CPU'} (${m.cpus} vCPUs, ${m.memoryGiB} GiB, ${m.platform}, Node ${m.node}), ${dates.join(', ')} UTC,`
     + ` with \`npm run bench\` (\`literate-gpt bench --torch --save\` per backend). Nano is the 0.8 M-parameter model of FINDINGS.md`
     + ' (4 layers, 4 heads, 128 wide, block 128, batch 32, vocabulary 65); one training step is forward, backward, clipping and AdamW.'
-    + ' Ratios compare rounds taken back to back in one run (the machine is shared: see the load column); MFU is against the'
+    + ' Ratios compare rounds taken back to back in one run (the machine is shared: see the load column); "CPU time" compares the'
+    + ' processor time each side spends per step (all threads), which a busy machine disturbs far less than wall time. MFU is against the'
     + ' peak measured in the same run (a 1024³ product on the native backend). Sampling: 256 new tokens after a one-token prompt;'
     + ' past the 128-token block both paths recompute the whole window for every token (absolute positions), so the cache pays off on the first 127.');
   return lines.join('\n');

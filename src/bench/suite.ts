@@ -171,6 +171,8 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
   const runner = new TrainRunner(cfg, batch);
   const loadTrain = currentLoad();
   const fusedMs: number[] = [];
+  const fusedCpu: number[] = [];
+  const torchCpu: number[] = [];
   const referenceMs: number[] = [];
   const torchMs: number[] = [];
   const vsTorch: number[] = [];
@@ -179,11 +181,15 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
     runner.steps(o.tiny ? 1 : 2); // warm-up: first-step allocations and graph set-up
     if (o.compareReference) withReferenceKernels(() => runner.steps(1));
     for (let r = 0; r < rounds; r++) {
-      const ms = median(runner.steps(steps));
+      const timed = runner.timedSteps(steps);
+      const ms = median(timed.ms);
       fusedMs.push(ms);
+      fusedCpu.push(median(timed.cpuMs));
       if (torch) {
-        const tms = median(await torch.steps(steps));
+        const t = await torch.steps(steps);
+        const tms = median(t.ms);
         torchMs.push(tms);
+        torchCpu.push(median(t.cpuMs));
         vsTorch.push(tms / ms);
       }
       if (o.compareReference) {
@@ -199,7 +205,7 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
   } finally {
     torch?.close();
   }
-  const train = trainFigures(cfg, preset, runner, fusedMs, peakGflops, { start: loadTrain, end: currentLoad() });
+  const train = { ...trainFigures(cfg, preset, runner, fusedMs, peakGflops, { start: loadTrain, end: currentLoad() }), cpuMsPerStep: sig(median(fusedCpu)) };
   const { peakBytes, kernels } = await profileStep(runner);
   runner.dispose();
   const rssAfterTrain = rssMiB();
@@ -215,6 +221,10 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
     tokensPerSecond: sig(runner.tokensPerStep / (median(torchMs) / 1000)),
     ratio: sig(median(vsTorch), 3),
     rounds: vsTorch.map((x) => sig(x, 3)),
+    // CPU milliseconds per step, both sides: how much work each does, whatever the load.
+    cpuMsPerStep: sig(median(torchCpu)),
+    tfjsCpuMsPerStep: sig(median(fusedCpu)),
+    cpuRatio: sig(median(torchCpu) / median(fusedCpu), 3),
   } : torchInfo;
 
   // 3. A larger model, fewer rounds.

@@ -89,10 +89,11 @@ export class TorchReference {
     return this.header;
   }
 
-  /** Take `n` timed steps; their wall times in ms. */
-  async steps(n: number): Promise<number[]> {
+  /** Take `n` timed steps; their wall and CPU times in ms. */
+  async steps(n: number): Promise<{ ms: number[]; cpuMs: number[] }> {
     this.child.stdin.write(`steps ${n}\n`);
-    return (await this.nextJson()).stepMs as number[];
+    const r = await this.nextJson();
+    return { ms: r.stepMs as number[], cpuMs: r.cpuMs as number[] };
   }
 
   close(): void {

@@ -47,6 +47,22 @@ export class TrainRunner {
     return Array.from({ length: n }, () => this.step());
   }
 
+  /**
+   * `n` steps; wall and CPU (user + system, all threads) ms of each. CPU time per step barely
+   * depends on how busy the machine is, so it compares implementations where wall time cannot.
+   */
+  timedSteps(n: number): { ms: number[]; cpuMs: number[] } {
+    const ms: number[] = [];
+    const cpuMs: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const u0 = process.cpuUsage();
+      ms.push(this.step());
+      const u = process.cpuUsage(u0);
+      cpuMs.push((u.user + u.system) / 1000);
+    }
+    return { ms, cpuMs };
+  }
+
   dispose(): void {
     this.trainer.dispose();
     this.model.dispose();
