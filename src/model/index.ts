@@ -10,3 +10,4 @@ export { classifierSpecs, paramSpecs } from './params';
 export type { ParamSpec } from './params';
 export { geluFused, kernelMode, layerNormFused, setKernelMode } from './fused';
 export type { KernelMode } from './fused';
+export { Decoder } from './decoder';
