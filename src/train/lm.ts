@@ -251,10 +251,13 @@ export async function trainLm(out: string, opts: Partial<LmTrainOptions>, resume
       const elapsed = performance.now() - runStart;
       if (elapsed >= budgetMs) break;
       // With a time budget, the schedule's length is estimated from the measured step time
-      // (skipping this process's first two steps: one-off set-up) and re-estimated at every
-      // evaluation, so the learning rate reaches its minimum as the time runs out.
+      // (skipping this process's first two steps: one-off set-up) and re-estimated every 10
+      // steps and whenever the schedule runs out with time left (an estimate taken from slow
+      // early steps would otherwise end the run early), so the learning rate reaches its
+      // minimum as the time runs out.
       if (trainer.step === firstStep + 2) mark = { step: trainer.step, time: elapsed };
-      if (o.minutes > 0 && mark && trainer.step - mark.step >= 7 && (!estimated || trainer.step % o.evalEvery === 1)) {
+      if (o.minutes > 0 && mark && trainer.step - mark.step >= 7
+        && (!estimated || trainer.step % 10 === 1 || trainer.step >= state.scheduleSteps - 1)) {
         const perStep = (elapsed - mark.time) / (trainer.step - mark.step);
         const estimate = trainer.step + Math.floor((budgetMs - elapsed) / perStep);
         state.scheduleSteps = Math.max(trainer.step + 1, Math.min(o.steps, estimate));
