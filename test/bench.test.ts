@@ -37,6 +37,18 @@ describe('bench', function () {
     const memory = r.memory as { probe: { tensorsStart: number; tensorsEnd: number }; peakRssMiB: number };
     assert.equal(memory.probe.tensorsEnd, memory.probe.tensorsStart, 'no tensor leaked per step');
     assert.ok(memory.peakRssMiB > 0);
+    // Sampling: a model whose context holds every new token, and the preset's own block
+    // (pico: 16) with tokens past it; the cached and uncached paths give the same tokens.
+    const sample = r.sample as { blockSize: number; newTokens: number; tokensPastBlock: number; sameTokens: boolean; speedup: number; rounds: number[] };
+    assert.ok(sample.blockSize > sample.newTokens);
+    assert.equal(sample.tokensPastBlock, 0);
+    assert.equal(sample.sameTokens, true, 'cached and uncached sampling give the same tokens');
+    assert.ok(sample.speedup > 0 && sample.rounds.length >= 1);
+    const past = r.samplePastBlock as { blockSize: number; tokensPastBlock: number; sameTokens: boolean };
+    assert.equal(past.blockSize, 16);
+    assert.ok(past.tokensPastBlock > 0);
+    assert.equal(past.sameTokens, true, 'also past the block');
+    assert.equal(typeof r.memoryNoGrowth, 'boolean');
     assert.ok(Array.isArray(r.matmul) && (r.matmul as unknown[]).length > 0);
     assert.equal(tf.memory().numTensors, before, 'the bench leaves no tensors behind');
   });

@@ -17,7 +17,7 @@ import { flopsPerToken, type GPTConfig, makeConfig, paramCount, type PresetName 
 import { setKernelMode } from '../model/fused';
 import { GPT } from '../model/gpt';
 import { benchMatmul, type MatmulResult, modelMatmulShapes, peakShape } from './matmul';
-import { benchSampling } from './sample';
+import { benchSampling, type SampleResult } from './sample';
 import { ensureTorch, TorchReference } from './torch';
 import { currentLoad, type Load, median, rssMiB, sig } from './timing';
 import { type MemoryProbe, probeMemory, profileStep, TrainRunner } from './train';
@@ -33,6 +33,8 @@ export interface BenchOptions {
   readonly rounds: number;
   readonly sampleTokens: number;
   readonly sampleRounds: number;
+  /** Context length of the model the KV cache is timed on (at least sampleTokens + 1). */
+  readonly sampleBlockSize: number;
   /** Training steps of the memory probe (on the small `pico` model; 0 skips it). */
   readonly memorySteps: number;
   /** Run the PyTorch reference; `installTorch` lets it apt-get install PyTorch if missing. */
@@ -48,7 +50,7 @@ export interface BenchOptions {
 
 export const DEFAULT_BENCH: BenchOptions = {
   preset: 'nano', largePreset: 'micro', batch: 32, vocabSize: 65, stepsPerRound: 3, rounds: 5,
-  sampleTokens: 256, sampleRounds: 3, memorySteps: 1000, torch: false, installTorch: false, torchThreads: 1,
+  sampleTokens: 256, sampleRounds: 3, sampleBlockSize: 512, memorySteps: 1000, torch: false, installTorch: false, torchThreads: 1,
   compareReference: true, tiny: false, log: () => undefined,
 };
 
@@ -242,22 +244,40 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
     log(`train ${o.largePreset}: ${large.tokensPerSecond} tokens/s, MFU ${large.mfu}`);
   }
 
-  // 4. Sampling with and without the KV cache.
-  const model = new GPT(cfg, { seed: 0 });
+  // 4. Sampling with and without the KV cache, after a one-token prompt. The position
+  //    embeddings are absolute, so once the context outgrows blockSize every new token needs
+  //    the whole shifted window recomputed, with or without a cache; a cache can only pay off
+  //    while the context fits. Hence two rows: the nano shape with a block long enough for
+  //    the prompt and every new token (the figure the cache is for), and the nano preset
+  //    itself (block 128), where past the block both paths do the same work.
+  const sampleTokens = o.tiny ? 24 : o.sampleTokens;
+  const sampleRounds = o.tiny ? 1 : o.sampleRounds;
+  const longBlock = Math.max(o.sampleBlockSize, sampleTokens + 1);
+  const longModel = new GPT(makeConfig({ ...cfg, blockSize: longBlock }), { seed: 0 });
   const sampleLoad = currentLoad();
-  const sample = benchSampling(model, o.tiny ? 8 : o.sampleTokens, o.tiny ? 1 : o.sampleRounds);
-  log(`sampling ${sample.newTokens} tokens: ${sig(sample.cached)} tokens/s with the KV cache, ${sig(sample.uncached)} without`);
-  // Past blockSize every token needs the whole window recomputed (positions are absolute), on
-  // both paths; so also measure the case the cache is for: a context that fits the block.
-  const inBlock = sample.tokensPastBlock > 0 ? benchSampling(model, cfg.blockSize - 1, o.tiny ? 1 : o.sampleRounds) : sample;
-  if (inBlock !== sample) log(`sampling ${inBlock.newTokens} tokens (within the block): ${sig(inBlock.cached)} tokens/s with the KV cache, ${sig(inBlock.uncached)} without`);
-  model.dispose();
+  let sample: SampleResult;
+  try {
+    sample = benchSampling(longModel, sampleTokens, sampleRounds);
+  } finally {
+    longModel.dispose();
+  }
+  log(`sampling ${sample.newTokens} tokens, block ${sample.blockSize}: ${sample.tokensPerSecond} tokens/s with the KV cache, ${sample.tokensPerSecondNoCache} without (${sample.speedup}×)${sample.sameTokens ? '' : '; THE TOKENS DIFFER'}`);
+  let samplePastBlock: SampleResult | null = null;
+  if (sampleTokens > cfg.blockSize) {
+    const model = new GPT(cfg, { seed: 0 });
+    try {
+      samplePastBlock = benchSampling(model, sampleTokens, sampleRounds);
+    } finally {
+      model.dispose();
+    }
+    log(`sampling ${samplePastBlock.newTokens} tokens, block ${samplePastBlock.blockSize}: ${samplePastBlock.tokensPerSecond} tokens/s with the KV cache, ${samplePastBlock.tokensPerSecondNoCache} without (${samplePastBlock.speedup}×)${samplePastBlock.sameTokens ? '' : '; THE TOKENS DIFFER'}`);
+  }
 
   // 5. Memory over many steps (pico: a leak shows in the counts whatever the model size).
   let memory: MemoryProbe | null = null;
   if (o.memorySteps > 0) {
     memory = probeMemory(makeConfig({ preset: 'pico', vocabSize: o.vocabSize }), 8, o.tiny ? Math.min(o.memorySteps, 20) : o.memorySteps);
-    log(`memory: ${memory.steps} steps, tensors ${memory.tensorsStart} → ${memory.tensorsEnd}, RSS ${memory.rssStartMiB} → ${memory.rssEndMiB} MiB`);
+    log(`memory: ${memory.steps} steps, tensors ${memory.tensorsStart} → ${memory.tensorsEnd}, RSS ${memory.rssStartMiB} → ${memory.rssEndMiB} MiB, ${memory.rssKiBPerStep} KiB/step over the second half: ${memory.pass ? 'no growth' : 'GROWS'}`);
   }
 
   return {
@@ -265,12 +285,19 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
     preset,
     trainTokensPerSecond: train.tokensPerSecond,
     mfu: train.mfu,
-    sampleTokensPerSecond: sig(sample.cached),
-    sampleTokensPerSecondNoCache: sig(sample.uncached),
-    sampleCacheSpeedup: sig(sample.cached / sample.uncached, 3),
-    sampleNewTokens: sample.newTokens,
-    sampleTokensPastBlock: sample.tokensPastBlock,
-    sampleWithinBlock: { newTokens: inBlock.newTokens, tokensPerSecond: sig(inBlock.cached), tokensPerSecondNoCache: sig(inBlock.uncached), speedup: sig(inBlock.cached / inBlock.uncached, 3) },
+    sampleTokensPerSecond: sample.tokensPerSecond,
+    sampleTokensPerSecondNoCache: sample.tokensPerSecondNoCache,
+    sampleCacheSpeedup: sample.speedup,
+    sample: {
+      ...sample,
+      model: `the ${preset} shape (${cfg.nLayer} layers, ${cfg.nHead} heads, ${cfg.nEmbd} wide, vocabulary ${cfg.vocabSize}) with blockSize ${sample.blockSize}, so that the one-token prompt and all ${sample.newTokens} new tokens fit in the context`,
+    },
+    samplePastBlock: samplePastBlock && {
+      ...samplePastBlock,
+      model: `the ${preset} preset itself (blockSize ${cfg.blockSize})`,
+      why: `past the block (the last ${samplePastBlock.tokensPastBlock} tokens) both paths recompute the whole shifted window for every token, because the position embeddings are absolute; only the first ${cfg.blockSize - 1} tokens use the cache`,
+    },
+    memoryNoGrowth: memory ? memory.pass : null,
     trainVsTorch: torchResult && 'ratio' in torchResult ? torchResult.ratio : null,
     peakGflops,
     peakBackend,

@@ -85,7 +85,22 @@ export interface MemoryProbe {
   readonly tfBytesPerStep: number;
   /** Least-squares slope of RSS (KiB per step) over the second half of the run. */
   readonly rssKiBPerStep: number;
+  /** RSS (MiB) sampled along the way: [step, MiB] about every tenth of the run. */
+  readonly rssSamples: [number, number][];
+  /**
+   * No per-step growth: the same live tensors and tensor bytes at the end as at the start, and
+   * RSS over the second half rising by less than RSS_SLOPE_LIMIT_KIB per step.
+   */
+  readonly pass: boolean;
+  readonly criterion: string;
 }
+
+/**
+ * The RSS slope that still counts as "no growth". The allocator keeps and returns pages in
+ * chunks, so RSS wobbles by megabytes; a real leak of one step's activations would be far
+ * larger (pico's training step allocates hundreds of KiB of tensors).
+ */
+export const RSS_SLOPE_LIMIT_KIB = 16;
 
 /**
  * Run `steps` training steps and watch memory: a leak of one tensor per step shows up as a
@@ -100,14 +115,18 @@ export function probeMemory(config: GPTConfig, batch: number, steps: number): Me
     const rss0 = rssMiB();
     let peak = rss0;
     const tail: [number, number][] = [];
+    const samples: [number, number][] = [[settle, Math.round(rss0)]];
+    const every = Math.max(1, Math.round(steps / 10));
     for (let i = settle; i < steps; i++) {
       runner.step();
       const r = rssMiB();
       peak = Math.max(peak, r);
       if (i >= steps / 2) tail.push([i, r]);
+      if ((i + 1) % every === 0) samples.push([i + 1, Math.round(r)]);
     }
     const m1 = tf.memory();
     const rss1 = rssMiB();
+    const rssKiBPerStep = Math.round(slope(tail) * 1024 * 100) / 100;
     return {
       steps,
       tensorsStart: m0.numTensors,
@@ -118,7 +137,10 @@ export function probeMemory(config: GPTConfig, batch: number, steps: number): Me
       rssEndMiB: Math.round(rss1),
       rssPeakMiB: Math.round(peak),
       tfBytesPerStep: (m1.numBytes - m0.numBytes) / Math.max(1, steps - settle),
-      rssKiBPerStep: Math.round(slope(tail) * 1024 * 100) / 100,
+      rssKiBPerStep,
+      rssSamples: samples,
+      pass: m1.numTensors === m0.numTensors && m1.numBytes === m0.numBytes && rssKiBPerStep < RSS_SLOPE_LIMIT_KIB,
+      criterion: `live tensors and tensor bytes unchanged after step ${settle}, and RSS over the second half growing by less than ${RSS_SLOPE_LIMIT_KIB} KiB per step`,
     };
   } finally {
     runner.dispose();

@@ -29,6 +29,7 @@ registerCommand({
     rounds: { type: 'int', help: 'interleaved timing rounds (default 5)', min: 1, max: 100 },
     steps: { type: 'int', help: 'timed training steps per round (default 3)', min: 1, max: 1000 },
     'sample-tokens': { type: 'int', help: 'new tokens per sampling run (default 256)', min: 1, max: 100_000 },
+    'sample-block': { type: 'int', help: 'context length of the model the KV cache is timed on (default 512; at least sample-tokens + 1)', min: 2, max: 65_536 },
     'memory-steps': { type: 'int', help: 'training steps of the memory probe (default 1000; 0 skips)', min: 0, max: 1_000_000 },
     torch: { type: 'boolean', help: 'time the PyTorch reference (bench/torch_nano.py) in the same run' },
     'install-torch': { type: 'boolean', help: 'with --torch: apt-get install python3-torch if it is missing' },
@@ -50,6 +51,7 @@ registerCommand({
       ...(flags.rounds !== undefined ? { rounds: get.num(flags, 'rounds') } : {}),
       ...(flags.steps !== undefined ? { stepsPerRound: get.num(flags, 'steps') } : {}),
       ...(flags['sample-tokens'] !== undefined ? { sampleTokens: get.num(flags, 'sample-tokens') } : {}),
+      ...(flags['sample-block'] !== undefined ? { sampleBlockSize: get.num(flags, 'sample-block') } : {}),
       ...(flags['memory-steps'] !== undefined ? { memorySteps: get.num(flags, 'memory-steps') } : {}),
       ...(flags['torch-threads'] !== undefined ? { torchThreads: get.num(flags, 'torch-threads') } : {}),
       torch: get.bool(flags, 'torch'),
@@ -74,6 +76,6 @@ registerCommand({
   format(r) {
     const line = (k: string, v: unknown): string => `${k.padEnd(30)} ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`;
     return ['backend', 'preset', 'trainTokensPerSecond', 'mfu', 'peakGflops', 'trainVsTorch', 'sampleTokensPerSecond',
-      'sampleTokensPerSecondNoCache', 'sampleCacheSpeedup'].map((k) => line(k, r[k])).join('\n');
+      'sampleTokensPerSecondNoCache', 'sampleCacheSpeedup', 'memoryNoGrowth'].map((k) => line(k, r[k])).join('\n');
   },
 });
