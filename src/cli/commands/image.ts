@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { readCheckpointJson } from '../../checkpoint';
 import { backendInfo, initBackend } from '../../engine';
-import { check } from '../../errors';
+import { check, InputError } from '../../errors';
 import { completeImages, pickDigits } from '../../image/complete';
 import { exportImageCheckpoint, imageMeta, layoutFromCheckpoint, loadImageModel, writeManifest } from '../../image/checkpoint';
 import { loadImageData } from '../../image/dataset';
@@ -101,15 +101,29 @@ registerCommand({
 
 const evalFlags = {
   checkpoint: { type: 'string', help: 'checkpoint folder' },
-  samples: { type: 'int', help: 'samples per label for conditional accuracy (default 10)', min: 1, max: 1000 },
-  seed: { type: 'int', help: 'sampling seed (default 0)', min: 0, max: 2 ** 32 - 1 },
-  temperature: { type: 'number', help: 'sampling temperature (default 1)', min: 0.01, max: 100 },
+  samples: { type: 'int', help: 'samples per label for conditional accuracy (default: the manifest\'s, else 10)', min: 1, max: 1000 },
+  seed: { type: 'int', help: 'sampling seed (default: the manifest\'s, else 0)', min: 0, max: 2 ** 32 - 1 },
+  temperature: { type: 'number', help: 'sampling temperature (default: the manifest\'s, else 1)', min: 0.01, max: 100 },
 } as const;
+
+/** The sampling settings a shipped checkpoint's manifest was evaluated with (none: undefined). */
+function manifestEvaluation(dir: string): { samplesPerLabel?: number; seed?: number; temperature?: number } {
+  const file = path.join(dir, 'manifest.json');
+  if (!fs.existsSync(file)) return {};
+  try {
+    const m = JSON.parse(fs.readFileSync(file, 'utf8')) as { evaluation?: Record<string, unknown> };
+    const e = m.evaluation ?? {};
+    const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+    return { samplesPerLabel: num(e.samplesPerLabel), seed: num(e.seed), temperature: num(e.temperature) };
+  } catch {
+    throw new InputError(`${file}: not valid JSON`);
+  }
+}
 
 registerCommand({
   name: 'eval image',
   summary: 'bits per pixel on the 999 test digits, and conditional accuracy of samples',
-  usage: 'literate-gpt eval image --checkpoint DIR [--samples 10] [--seed 0] [--json]',
+  usage: 'literate-gpt eval image --checkpoint DIR [--samples N] [--seed S] [--temperature T] [--json]',
   flags: evalFlags,
   async run({ flags, positional }) {
     check(positional.length === 0, `unexpected argument '${positional[0]}'`);
@@ -119,7 +133,15 @@ registerCommand({
     await initBackend();
     const { model, quantizer, json } = loadImageModel(dir);
     const data = loadImageData({ side: json.meta.width as number, levels: quantizer.levels, quantizer: quantizer.kind }, quantizer);
-    const r = evaluateImageModel(model, data, { samplesPerLabel: get.num(flags, 'samples'), seed: get.num(flags, 'seed'), temperature: get.num(flags, 'temperature') });
+    // Defaults: the settings the manifest's figures were measured with, so that a bare `eval image`
+    // reproduces them (the manifest's conditional accuracy is a sampled figure: other settings give
+    // other numbers).
+    const shipped = manifestEvaluation(dir);
+    const r = evaluateImageModel(model, data, {
+      samplesPerLabel: get.num(flags, 'samples') ?? shipped.samplesPerLabel,
+      seed: get.num(flags, 'seed') ?? shipped.seed,
+      temperature: get.num(flags, 'temperature') ?? shipped.temperature,
+    });
     model.dispose();
     return { checkpoint: path.resolve(dir), backend: backendInfo().backend, ...r };
   },
