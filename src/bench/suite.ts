@@ -229,7 +229,7 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
     cpuRatio: sig(median(torchCpu) / median(fusedCpu), 3),
   } : torchInfo;
 
-  // 3. A larger model, fewer rounds.
+  // 3. A larger model, fewer steps.
   let large: TrainFigures | null = null;
   let rssAfterLarge: number | null = null;
   if (o.largePreset && !o.tiny && o.largePreset !== preset) {
@@ -237,7 +237,9 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
     const lrunner = new TrainRunner(lcfg, batch);
     const ls = currentLoad();
     lrunner.steps(1);
-    const lms = Array.from({ length: Math.max(2, Math.ceil(rounds / 2)) }, () => median(lrunner.steps(Math.max(1, steps - 1))));
+    // One step per round, three rounds: a micro step takes seconds, and `npm run bench` (both
+    // backends) has to stay within ten minutes.
+    const lms = Array.from({ length: Math.min(3, rounds) }, () => lrunner.steps(1)[0]);
     large = trainFigures(lcfg, o.largePreset, lrunner, lms, peakGflops, { start: ls, end: currentLoad() });
     lrunner.dispose();
     rssAfterLarge = rssMiB();
