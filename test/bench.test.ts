@@ -64,6 +64,14 @@ describe('bench', function () {
     const saved = JSON.parse(fs.readFileSync(path.join(dir, 'latest.json'), 'utf8')) as Record<string, unknown>;
     assert.equal(saved.backend, out.backend);
     assert.ok(fs.existsSync(path.join(dir, `${String(out.backend)}.json`)));
+    // scripts/bench-table.js puts one row per saved backend between README's markers.
+    const readme = path.join(dir, 'README.md');
+    fs.writeFileSync(readme, '# x\n\n<!-- bench:start -->\nold\n<!-- bench:end -->\n\n## Layout\n');
+    const t = spawnSync(process.execPath, ['scripts/bench-table.js'], { cwd: root, encoding: 'utf8', env: { ...process.env, LGPT_BENCH_DIR: dir, LGPT_README: readme } });
+    assert.equal(t.status, 0, t.stderr);
+    const text = fs.readFileSync(readme, 'utf8');
+    assert.ok(!text.includes('old') && text.includes('## Layout'));
+    assert.equal(text.split('\n').filter((l) => l.startsWith(`| \`${String(out.backend)}\``)).length, 1);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
