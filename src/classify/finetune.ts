@@ -118,7 +118,7 @@ export function finetuneLoss(model: GPT, b: ClassifierBatchData, lambda: number,
  * are restored at the end).
  */
 export function finetune(model: GPT, train: ClassifierBatchData, val: ClassifierBatchData, o: FinetuneOptions,
-  onProgress?: (p: FinetuneProgress) => void): Omit<FinetuneResult, 'tokenizer'> {
+  onProgress?: (p: FinetuneProgress) => void, onEpoch?: (epoch: number, valAccuracy: number) => void): Omit<FinetuneResult, 'tokenizer'> {
   check(train.T <= model.config.blockSize, `sequence length ${train.T} exceeds the model's context of ${model.config.blockSize} tokens`);
   const perEpoch = Math.ceil(train.n / o.batchSize);
   const total = o.maxSteps > 0 ? Math.min(o.maxSteps, perEpoch * o.epochs) : perEpoch * o.epochs;
@@ -145,6 +145,7 @@ export function finetune(model: GPT, train: ClassifierBatchData, val: Classifier
     }
     const acc = accuracyOf(predictProba(model, val), val.labels);
     valAccuracy.push(acc);
+    onEpoch?.(epoch + 1, acc);
     if (acc > best) {
       best = acc;
       bestEpoch = epoch;

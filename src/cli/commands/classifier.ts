@@ -64,6 +64,10 @@ registerCommand({
     const res = finetune(model, train, val, o, (p) => {
       bar ??= new ProgressBar(p.total, 'train classifier ', 20);
       bar.update(p.step, { epoch: p.epoch + 1, loss: p.loss });
+    }, (epoch, acc) => {
+      bar?.done();
+      bar = null;
+      ctx.log(`epoch ${epoch}: validation accuracy ${(100 * acc).toFixed(2)} %`);
     });
     (bar as ProgressBar | null)?.done();
     const valEval = evaluateClassifier(model, tokenizer, ds.val, o);
