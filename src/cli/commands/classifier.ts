@@ -65,9 +65,9 @@ registerCommand({
       bar ??= new ProgressBar(p.total, 'train classifier ', 20);
       bar.update(p.step, { epoch: p.epoch + 1, loss: p.loss });
     }, (epoch, acc) => {
-      bar?.done();
-      bar = null;
-      ctx.log(`epoch ${epoch}: validation accuracy ${(100 * acc).toFixed(2)} %`);
+      const line = `epoch ${epoch}: validation accuracy ${(100 * acc).toFixed(2)} %`;
+      if (bar) bar.note(line);
+      else ctx.log(line);
     });
     (bar as ProgressBar | null)?.done();
     const valEval = evaluateClassifier(model, tokenizer, ds.val, o);
