@@ -135,6 +135,15 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
   const loadStart = currentLoad();
   log(`bench on ${info.backend}: ${preset}, batch ${batch}, load ${loadStart.load1} on ${loadStart.cpus} CPUs`);
 
+  // 0. Memory over many steps (pico: a leak shows in the counts whatever the model size), first,
+  //    while the process is fresh: after the larger models and the sampling runs the process
+  //    holds gigabytes and malloc's reuse of them makes RSS drift either way by tens of KiB per step.
+  let memory: MemoryProbe | null = null;
+  if (o.memorySteps > 0) {
+    memory = probeMemory(makeConfig({ preset: 'pico', vocabSize: o.vocabSize }), 8, o.tiny ? Math.min(o.memorySteps, 20) : o.memorySteps);
+    log(`memory: ${memory.warmupSteps} warm-up + ${memory.steps} steps, tensors ${memory.tensorsStart} → ${memory.tensorsEnd}, RSS ${memory.rssStartMiB} → ${memory.rssEndMiB} MiB, ${memory.rssKiBPerStep} KiB/step over the second half: ${memory.pass ? 'no growth' : 'GROWS'}`);
+  }
+
   // 1. Matrix products at the model's shapes, and the peak (a large square product). The
   //    machine's peak is measured on the native backend when it loads (it uses every core);
   //    otherwise on this backend.
@@ -273,13 +282,6 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
       model.dispose();
     }
     log(`sampling ${samplePastBlock.newTokens} tokens, block ${samplePastBlock.blockSize}: ${samplePastBlock.tokensPerSecond} tokens/s with the KV cache, ${samplePastBlock.tokensPerSecondNoCache} without (${samplePastBlock.speedup}×)${samplePastBlock.sameTokens ? '' : '; THE TOKENS DIFFER'}`);
-  }
-
-  // 5. Memory over many steps (pico: a leak shows in the counts whatever the model size).
-  let memory: MemoryProbe | null = null;
-  if (o.memorySteps > 0) {
-    memory = probeMemory(makeConfig({ preset: 'pico', vocabSize: o.vocabSize }), 8, o.tiny ? Math.min(o.memorySteps, 20) : o.memorySteps);
-    log(`memory: ${memory.steps} steps, tensors ${memory.tensorsStart} → ${memory.tensorsEnd}, RSS ${memory.rssStartMiB} → ${memory.rssEndMiB} MiB, ${memory.rssKiBPerStep} KiB/step over the second half: ${memory.pass ? 'no growth' : 'GROWS'}`);
   }
 
   return {
