@@ -106,10 +106,6 @@ export interface MemoryProbe {
  */
 export const RSS_SLOPE_LIMIT_KIB = 16;
 
-/**
- * Run `steps` training steps and watch memory: a leak of one tensor per step shows up as a
- * growing tensor count; a leak inside the native library as a steadily growing RSS.
- */
 const GC_EVERY = 25;
 
 /** A full garbage collection: V8's, made callable without starting node with --expose-gc. */
@@ -120,6 +116,10 @@ function collector(): () => void {
   return vm.runInNewContext('gc') as () => void;
 }
 
+/**
+ * Run `steps` training steps and watch memory: a leak of one tensor per step shows up as a
+ * growing tensor count; a leak inside the native library as a steadily growing RSS.
+ */
 export function probeMemory(config: GPTConfig, batch: number, steps: number): MemoryProbe {
   const runner = new TrainRunner(config, batch);
   // Warm-up steps, not counted: the allocators (TensorFlow's and malloc's) grow to their working

@@ -109,3 +109,21 @@ export function writeManifest(dir: string, manifest: ImageManifest): void {
   fs.writeFileSync(tmp, JSON.stringify(manifest, null, 2) + '\n');
   fs.renameSync(tmp, path.join(dir, 'manifest.json'));
 }
+
+/**
+ * The sampling settings a shipped checkpoint's manifest.json was evaluated with, so `eval image`
+ * can reproduce its figures; empty when the folder has no manifest.
+ */
+export function readManifestEvaluation(dir: string): { samplesPerLabel?: number; seed?: number; temperature?: number } {
+  const file = path.join(dir, 'manifest.json');
+  if (!fs.existsSync(file)) return {};
+  let m: { evaluation?: Record<string, unknown> };
+  try {
+    m = JSON.parse(fs.readFileSync(file, 'utf8')) as typeof m;
+  } catch {
+    throw new InputError(`${file}: not valid JSON`);
+  }
+  const e = m.evaluation ?? {};
+  const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+  return { samplesPerLabel: num(e.samplesPerLabel), seed: num(e.seed), temperature: num(e.temperature) };
+}

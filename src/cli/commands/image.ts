@@ -3,9 +3,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { readCheckpointJson } from '../../checkpoint';
 import { backendInfo, initBackend } from '../../engine';
-import { check, InputError } from '../../errors';
+import { check } from '../../errors';
 import { completeImages, pickDigits } from '../../image/complete';
-import { exportImageCheckpoint, imageMeta, layoutFromCheckpoint, loadImageModel, writeManifest } from '../../image/checkpoint';
+import { exportImageCheckpoint, imageMeta, layoutFromCheckpoint, loadImageModel, readManifestEvaluation, writeManifest } from '../../image/checkpoint';
 import { loadImageData } from '../../image/dataset';
 import { evaluateImageModel } from '../../image/eval';
 import { paletteOf } from '../../image/quantize';
@@ -106,20 +106,6 @@ const evalFlags = {
   temperature: { type: 'number', help: 'sampling temperature (default: the manifest\'s, else 1)', min: 0.01, max: 100 },
 } as const;
 
-/** The sampling settings a shipped checkpoint's manifest was evaluated with (none: undefined). */
-function manifestEvaluation(dir: string): { samplesPerLabel?: number; seed?: number; temperature?: number } {
-  const file = path.join(dir, 'manifest.json');
-  if (!fs.existsSync(file)) return {};
-  try {
-    const m = JSON.parse(fs.readFileSync(file, 'utf8')) as { evaluation?: Record<string, unknown> };
-    const e = m.evaluation ?? {};
-    const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-    return { samplesPerLabel: num(e.samplesPerLabel), seed: num(e.seed), temperature: num(e.temperature) };
-  } catch {
-    throw new InputError(`${file}: not valid JSON`);
-  }
-}
-
 registerCommand({
   name: 'eval image',
   summary: 'bits per pixel on the 999 test digits, and conditional accuracy of samples',
@@ -136,7 +122,7 @@ registerCommand({
     // Defaults: the settings the manifest's figures were measured with, so that a bare `eval image`
     // reproduces them (the manifest's conditional accuracy is a sampled figure: other settings give
     // other numbers).
-    const shipped = manifestEvaluation(dir);
+    const shipped = readManifestEvaluation(dir);
     const r = evaluateImageModel(model, data, {
       samplesPerLabel: get.num(flags, 'samples') ?? shipped.samplesPerLabel,
       seed: get.num(flags, 'seed') ?? shipped.seed,
