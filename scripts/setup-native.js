@@ -133,6 +133,26 @@ function setupPackage(pkg, wheelName, libType) {
   return { ok: true, how: `built against ${wheelName} ${TF_WHEEL_VERSION}` };
 }
 
+/**
+ * build/quiet-stderr.node (scripts/native/quiet-stderr.c): dup/dup2 for Node, so that the TF
+ * 2.21 library's load-time oneDNN banner, which no log level hides, stays off stderr
+ * (src/engine/quiet-stderr.ts). One C file against Node's N-API headers; optional.
+ */
+function buildQuietStderr() {
+  const out = path.join(ROOT, 'build', 'quiet-stderr.node');
+  const headers = [path.join(path.dirname(process.execPath), '..', 'include', 'node'), '/usr/include/node']
+    .find((d) => fs.existsSync(path.join(d, 'node_api.h')));
+  if (!headers) return 'no Node.js headers (node_api.h) to build it';
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  const cc = process.env.CC || 'cc';
+  const r = cp.spawnSync(cc, ['-O2', '-shared', '-fPIC', '-DNODE_GYP_MODULE_NAME=quiet_stderr', `-I${headers}`,
+    path.join(__dirname, 'native', 'quiet-stderr.c'), '-o', out], { stdio: 'pipe', encoding: 'utf8' });
+  if (r.status !== 0) return `${cc} failed: ${String(r.stderr || r.error).trim().split('\n').pop()}`;
+  const t = cp.spawnSync(process.execPath, ['-e', `const q = require(${JSON.stringify(out)}); process.exit(q.restore(q.silence()) ? 0 : 1)`], { stdio: 'pipe' });
+  if (t.status !== 0) { fs.rmSync(out, { force: true }); return 'the built addon does not work'; }
+  return null;
+}
+
 function main() {
   if (process.env.LGPT_SKIP_NATIVE === '1') { log('skipped (LGPT_SKIP_NATIVE=1); the wasm backend will be used'); return; }
   const t0 = Date.now();
@@ -145,6 +165,10 @@ function main() {
   const secs = ((Date.now() - t0) / 1000).toFixed(0);
   if (res.ok) log(`${pkg} ready (${res.how}, ${secs} s)`);
   else log(`native TensorFlow unavailable (${res.why}); the wasm backend will be used`);
+  if (res.ok) {
+    const why = buildQuietStderr();
+    if (why) log(`quiet-stderr addon not built (${why}): TensorFlow's oneDNN banner will show on stderr`);
+  }
 }
 
 main();

@@ -1,6 +1,8 @@
 import { strict as assert } from 'assert';
 import * as tf from '@tensorflow/tfjs';
-import { backendInfo, BACKENDS, type BackendName, initBackend, parseBackendName, Rng } from '../src/engine';
+import * as cp from 'child_process';
+import * as path from 'path';
+import { backendInfo, BACKENDS, type BackendName, canQuietStderr, initBackend, oneDnnSetting, parseBackendName, Rng } from '../src/engine';
 import { InputError } from '../src/errors';
 
 /** A tiny forward and backward pass touching matmul, softmax, layer norm and gather. */
@@ -41,6 +43,27 @@ describe('engine', () => {
     assert.equal(parseBackendName(undefined), undefined);
     assert.equal(parseBackendName('wasm'), 'wasm');
     assert.throws(() => parseBackendName('tpu'), InputError);
+  });
+
+  it('turns oneDNN on unless told otherwise, and says so in the report', () => {
+    assert.equal(oneDnnSetting({}), true);
+    assert.equal(oneDnnSetting({ TF_ENABLE_ONEDNN_OPTS: '1' }), true);
+    for (const off of ['0', 'false', 'OFF', ' no ']) assert.equal(oneDnnSetting({ TF_ENABLE_ONEDNN_OPTS: off }), false, off);
+    const info = backendInfo();
+    if (info.native) assert.equal(info.oneDnn, oneDnnSetting());
+    else assert.equal(info.oneDnn, undefined);
+  });
+
+  it('keeps what the native library writes to stderr while it loads off stderr, and only that', function () {
+    this.timeout(60_000);
+    // The child writes through file descriptor 2 directly, as the C library does.
+    const script = `const fs = require('fs'); const { withQuietStderr } = require('./src/engine/quiet-stderr');
+      fs.writeSync(2, 'before\\n'); withQuietStderr(() => fs.writeSync(2, 'hidden\\n')); fs.writeSync(2, 'after\\n');
+      try { withQuietStderr(() => { throw new Error('thrown'); }); } catch (e) { fs.writeSync(2, e.message + '\\n'); }`;
+    const r = cp.spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: path.join(__dirname, '..'), encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    if (process.env.LGPT_REQUIRE_NATIVE === '1') assert.ok(canQuietStderr(), 'build/quiet-stderr.node is missing (npm install builds it)');
+    assert.equal(r.stderr, canQuietStderr() ? 'before\nafter\nthrown\n' : 'before\nhidden\nafter\nthrown\n');
   });
 
   it('gives the same forward and backward numbers on every available backend', async function () {

@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { InputError } from '../errors';
 import { registerWasmFallbackKernels } from './wasm-kernels';
 import { registerWasmFastMatMul } from './wasm-matmul';
+import { withQuietStderr } from './quiet-stderr';
 import { registerSegmentSum } from './segment-sum';
 
 export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
@@ -33,6 +34,8 @@ export interface BackendInfo {
   readonly borrowedKernels?: readonly string[];
   /** Kernels of the backend replaced by faster ones of ours (wasm, cpu: see engine/). */
   readonly replacedKernels?: readonly string[];
+  /** Native only: whether TensorFlow's oneDNN kernels are on (see oneDnnSetting). */
+  readonly oneDnn?: boolean;
 }
 
 let current: BackendInfo | null = null;
@@ -70,22 +73,40 @@ export function nativeThreadSettings(env: NodeJS.ProcessEnv = process.env): { in
   return { intraOp, interOp };
 }
 
-function loadNative(): { gpu: boolean; pkg: string } {
+/**
+ * oneDNN (Intel's deep-learning kernels, shipped inside TensorFlow's x86 builds) for matmuls,
+ * batched matmuls and a few other ops. TensorFlow turns it on by default only on CPUs with
+ * AVX-512 VNNI/BF16 or AMX; on this project's AVX2 machine (2-core Zen 3) it was off, and on
+ * measured it made the attention's batched matmuls (128 products of 128×32 by 32×128) ~3× and
+ * a nano training step ~13 % faster (`npm run bench`, environment.md). TF_ENABLE_ONEDNN_OPTS=0
+ * turns it off; a value the user set wins. Returns whether it is on.
+ */
+export function oneDnnSetting(env: NodeJS.ProcessEnv = process.env): boolean {
+  const v = env.TF_ENABLE_ONEDNN_OPTS;
+  if (v === undefined || v === '') return true;
+  return !['0', 'false', 'off', 'no'].includes(v.trim().toLowerCase());
+}
+
+function loadNative(): { gpu: boolean; pkg: string; oneDnn: boolean } {
   // The native library logs at start; keep it to warnings unless the user asked for more.
   process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
   const threads = nativeThreadSettings();
   process.env.TF_NUM_INTRAOP_THREADS = String(threads.intraOp);
   process.env.TF_NUM_INTEROP_THREADS = String(threads.interOp);
+  const oneDnn = oneDnnSetting();
+  process.env.TF_ENABLE_ONEDNN_OPTS = oneDnn ? '1' : '0';
+  // With oneDNN on, the library prints an INFO banner while it loads that no log level hides.
+  const load = (pkg: string): void => { withQuietStderr(() => require(pkg)); };
   if (cudaVisible()) {
     try {
-      require('@tensorflow/tfjs-node-gpu');
-      return { gpu: true, pkg: '@tensorflow/tfjs-node-gpu' };
+      load('@tensorflow/tfjs-node-gpu');
+      return { gpu: true, pkg: '@tensorflow/tfjs-node-gpu', oneDnn };
     } catch {
       // Fall through to the CPU build.
     }
   }
-  require('@tensorflow/tfjs-node');
-  return { gpu: false, pkg: '@tensorflow/tfjs-node' };
+  load('@tensorflow/tfjs-node');
+  return { gpu: false, pkg: '@tensorflow/tfjs-node', oneDnn };
 }
 
 /**
@@ -103,9 +124,9 @@ async function select(requested: BackendName | undefined): Promise<BackendInfo> 
   let fallbackReason: string | undefined;
   if (requested === undefined || requested === 'tensorflow') {
     try {
-      const { gpu, pkg } = loadNative();
+      const { gpu, pkg, oneDnn } = loadNative();
       if (!(await tf.setBackend('tensorflow'))) throw new Error('tf.setBackend("tensorflow") failed');
-      return { ...base, backend: 'tensorflow', native: true, gpu, package: pkg };
+      return { ...base, backend: 'tensorflow', native: true, gpu, package: pkg, oneDnn };
     } catch (e) {
       if (requested === 'tensorflow') throw new Error(`LGPT_BACKEND=tensorflow but the native backend cannot load: ${firstLine(e)}`);
       fallbackReason = `native TensorFlow unavailable (${firstLine(e)})`;

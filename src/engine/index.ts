@@ -1,4 +1,5 @@
-export { BACKENDS, backendInfo, cudaVisible, describeBackend, initBackend, nativeThreadSettings, parseBackendName } from './backend';
+export { BACKENDS, backendInfo, cudaVisible, describeBackend, initBackend, nativeThreadSettings, oneDnnSetting, parseBackendName } from './backend';
+export { canQuietStderr, withQuietStderr } from './quiet-stderr';
 export type { BackendInfo, BackendName } from './backend';
 export { Rng } from './random';
 export type { RngState } from './random';
