@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { GPT, makeConfig } from '../src/model';
-import { AdamW, clipByGlobalNorm, learningRate, Trainer, trainLm } from '../src/train';
+import { AdamW, clipByGlobalNorm, clipFlatByNorm, learningRate, Trainer, trainLm } from '../src/train';
 import { loadCheckpoint, saveCheckpoint } from '../src/checkpoint';
 
 const pico = makeConfig({ preset: 'pico', vocabSize: 13 });
@@ -32,6 +32,93 @@ describe('AdamW', () => {
   });
 });
 
+/** AdamW written the plain way, one parameter at a time, in float64: the reference. */
+function adamwReference(p: Map<string, number[]>, grads: Map<string, number[]>[], lr: number, decay: (n: string) => boolean, o = { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1 }): Map<string, number[]> {
+  const out = new Map([...p].map(([k, v]) => [k, [...v]]));
+  const m = new Map([...p].map(([k, v]) => [k, v.map(() => 0)]));
+  const v2 = new Map([...p].map(([k, v]) => [k, v.map(() => 0)]));
+  grads.forEach((g, t0) => {
+    const t = t0 + 1;
+    for (const [k, gk] of g) {
+      const w = out.get(k)!; const mk = m.get(k)!; const vk = v2.get(k)!;
+      gk.forEach((gi, i) => {
+        mk[i] = o.beta1 * mk[i] + (1 - o.beta1) * gi;
+        vk[i] = o.beta2 * vk[i] + (1 - o.beta2) * gi * gi;
+        const mh = mk[i] / (1 - o.beta1 ** t); const vh = vk[i] / (1 - o.beta2 ** t);
+        w[i] -= lr * (mh / (Math.sqrt(vh) + o.eps) + (decay(k) ? o.weightDecay * w[i] : 0));
+      });
+    }
+  });
+  return out;
+}
+
+describe('AdamW over one flat vector', () => {
+  const shapes: [string, number[]][] = [['w', [2, 3]], ['b', [3]], ['e', [4, 2]]];
+  const rand = (n: number, seed: number): number[] => Array.from({ length: n }, (_, i) => Math.sin(seed * 97.1 + i * 13.7));
+  const size = (s: number[]): number => s.reduce((a, b) => a * b, 1);
+
+  it('equals the per-parameter update over 5 steps, weight decay on matrices only', () => {
+    const start = new Map(shapes.map(([n, s], j) => [n, rand(size(s), j + 1)]));
+    const steps = [0, 1, 2, 3, 4].map((t) => new Map(shapes.map(([n, s], j) => [n, rand(size(s), 10 * t + j + 5)])));
+    const decay = (n: string): boolean => n !== 'b';
+    const params = new Map(shapes.map(([n, s]) => [n, tf.variable(tf.tensor(start.get(n)!, s))]));
+    const opt = new AdamW();
+    for (const g of steps) {
+      const gt = new Map(shapes.map(([n, s]) => [n, tf.tensor(g.get(n)!, s)]));
+      opt.apply(params, gt, 0.01, decay);
+      tf.dispose([...gt.values()]);
+    }
+    const want = adamwReference(start, steps, 0.01, decay);
+    for (const [n] of shapes) {
+      const got = params.get(n)!.dataSync();
+      want.get(n)!.forEach((w, i) => assert.ok(Math.abs(got[i] - w) < 1e-5, `${n}[${i}]: ${got[i]} vs ${w}`));
+      assert.deepEqual(params.get(n)!.shape, shapes.find((x) => x[0] === n)![1]);
+    }
+    opt.dispose();
+    tf.dispose([...params.values()]);
+  });
+
+  it('hands its moments out per parameter and takes them back (a resumed run continues exactly)', () => {
+    const mk = (): Map<string, tf.Variable> => new Map(shapes.map(([n, s], j) => [n, tf.variable(tf.tensor(rand(size(s), j), s))]));
+    const grad = (t: number): Map<string, tf.Tensor> => new Map(shapes.map(([n, s], j) => [n, tf.tensor(rand(size(s), t * 7 + j), s)]));
+    const run = (opt: AdamW, p: Map<string, tf.Variable>, t: number): void => { const g = grad(t); opt.apply(p, g, 0.01, () => true); tf.dispose([...g.values()]); };
+    const pa = mk(); const a = new AdamW();
+    for (let t = 0; t < 4; t++) run(a, pa, t);
+    const pb = mk(); const b = new AdamW();
+    for (let t = 0; t < 2; t++) run(b, pb, t);
+    const { m, v } = b.moments();
+    assert.deepEqual([...m.keys()], shapes.map(([n]) => n));
+    assert.deepEqual(m.get('w')!.shape, [2, 3]);
+    const c = new AdamW();
+    c.step = b.step;
+    c.setMoments(m, v); // takes ownership
+    b.dispose();
+    run(c, pb, 2); // the flat state replaces the 6 tensors it was given
+    const before = tf.memory().numTensors;
+    run(c, pb, 3);
+    assert.equal(tf.memory().numTensors, before, 'no tensors leak once the flat state exists');
+    for (const [n] of shapes) assert.deepEqual(Array.from(pb.get(n)!.dataSync()), Array.from(pa.get(n)!.dataSync()), n);
+    a.dispose(); c.dispose();
+    tf.dispose([...pa.values(), ...pb.values()]);
+  });
+
+  it('keeps the moments of the parameters it already had when the set of gradients changes', () => {
+    const p = new Map(shapes.map(([n, s]) => [n, tf.variable(tf.zeros(s))]));
+    const opt = new AdamW({ weightDecay: 0 });
+    const g1 = new Map<string, tf.Tensor>([['w', tf.ones([2, 3])]]);
+    opt.apply(p, g1, 0.1, () => false);
+    const g2 = new Map<string, tf.Tensor>([['w', tf.ones([2, 3])], ['b', tf.ones([3])]]);
+    opt.apply(p, g2, 0.1, () => false);
+    const { m, v } = opt.moments();
+    // w: m = 0.1 after one step, then 0.9·0.1 + 0.1 = 0.19; b starts from zero: 0.1.
+    assert.ok(Math.abs(m.get('w')!.dataSync()[0] - 0.19) < 1e-6);
+    assert.ok(Math.abs(m.get('b')!.dataSync()[0] - 0.1) < 1e-6);
+    assert.equal(m.has('e'), false);
+    tf.dispose([...m.values(), ...v.values(), ...g1.values(), ...g2.values(), ...p.values()]);
+    opt.dispose();
+  });
+});
+
 describe('schedule and clipping', () => {
   it('warms up linearly, then decays along a cosine to minLr', () => {
     const s = { lr: 1, minLr: 0.1, warmup: 10, total: 110 };
@@ -40,6 +127,13 @@ describe('schedule and clipping', () => {
     assert.ok(Math.abs(learningRate(60, s) - 0.55) < 1e-12);
     assert.equal(learningRate(110, s), 0.1);
     assert.equal(learningRate(500, s), 0.1);
+  });
+
+  it('clips a flat vector by its norm the same way', () => {
+    const { grad, norm } = clipFlatByNorm(tf.tensor1d([3, 4]), 1);
+    assert.ok(Math.abs(norm.dataSync()[0] - 5) < 1e-6);
+    assert.deepEqual(Array.from(grad.dataSync()).map((x) => Math.round(x * 1e5) / 1e5), [0.6, 0.8]);
+    tf.dispose([grad, norm]);
   });
 
   it('clips by global norm', () => {

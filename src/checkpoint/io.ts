@@ -97,16 +97,19 @@ export function saveCheckpoint(dir: string, model: GPT, opts: CheckpointSaveOpti
   };
   for (const s of model.specs) add(s.name, model.params.get(s.name)!, dtype);
   if (opts.optimizer) {
-    for (const s of model.specs) {
-      const m = opts.optimizer.m.get(s.name);
-      const v = opts.optimizer.v.get(s.name);
-      const zeros = tf.zeros([...s.shape]);
-      try {
-        add(`adam.m.${s.name}`, m ?? zeros, 'float32');
-        add(`adam.v.${s.name}`, v ?? zeros, 'float32');
-      } finally {
-        zeros.dispose();
+    const moments = opts.optimizer.moments();
+    try {
+      for (const s of model.specs) {
+        const zeros = tf.zeros([...s.shape]);
+        try {
+          add(`adam.m.${s.name}`, moments.m.get(s.name) ?? zeros, 'float32');
+          add(`adam.v.${s.name}`, moments.v.get(s.name) ?? zeros, 'float32');
+        } finally {
+          zeros.dispose();
+        }
       }
+    } finally {
+      tf.dispose([...moments.m.values(), ...moments.v.values()]);
     }
   }
   const weightsFile = `weights-${Date.now().toString(36)}-${crypto.randomBytes(4).toString('hex')}.bin`;

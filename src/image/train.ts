@@ -107,8 +107,7 @@ export async function trainImage(out: string, opts: Partial<ImageTrainOptions>, 
     model = ck.model;
     trainer = makeTrainer(model, state.options, state.scheduleSteps, state.warmupSteps);
     trainer.optimizer.step = ck.json.optimizer!.step;
-    for (const [k, t] of ck.moments.m) { trainer.optimizer.m.set(k, tf.variable(t, false)); t.dispose(); }
-    for (const [k, t] of ck.moments.v) { trainer.optimizer.v.set(k, tf.variable(t, false)); t.dispose(); }
+    trainer.optimizer.setMoments(ck.moments.m, ck.moments.v);
     log(`resuming from step ${trainer.step} of ${state.scheduleSteps} (${out})`);
   } else {
     if (resume) log(`no checkpoint in ${out} yet: starting fresh`);

@@ -13,3 +13,10 @@ export function clipByGlobalNorm(grads: Map<string, tf.Tensor>, maxNorm: number)
   scale.dispose();
   return { grads: out, norm };
 }
+
+/** The same for all gradients as one flat vector (N): the clipped vector and the norm before. */
+export function clipFlatByNorm(grad: tf.Tensor1D, maxNorm: number): { grad: tf.Tensor1D; norm: tf.Scalar } {
+  const norm = tf.tidy(() => tf.sqrt(tf.sum(tf.square(grad))) as tf.Scalar);
+  const clipped = tf.tidy(() => tf.mul(grad, tf.minimum(1, tf.div(maxNorm, tf.add(norm, 1e-6)))) as tf.Tensor1D);
+  return { grad: clipped, norm };
+}

@@ -1,6 +1,6 @@
 export { AdamW, DEFAULT_ADAMW } from './adamw';
 export type { AdamWOptions } from './adamw';
-export { clipByGlobalNorm } from './clip';
+export { clipByGlobalNorm, clipFlatByNorm } from './clip';
 export { bitsPerByte, DEFAULT_LM_OPTIONS, evaluateLm, tokenizerFromJson, trainLm, validateLmTrainState } from './lm';
 export type { EvalPoint, LmCallbacks, LmTrainOptions, LmTrainResult, LmTrainState } from './lm';
 export { learningRate } from './schedule';

@@ -196,8 +196,7 @@ export async function trainLm(out: string, opts: Partial<LmTrainOptions>, resume
     trainer = makeTrainer(model, state.options, state.scheduleSteps);
     if (ck.moments) {
       trainer.optimizer.step = ck.json.optimizer!.step;
-      for (const [k, t] of ck.moments.m) { trainer.optimizer.m.set(k, tf.variable(t, false)); t.dispose(); }
-      for (const [k, t] of ck.moments.v) { trainer.optimizer.v.set(k, tf.variable(t, false)); t.dispose(); }
+      trainer.optimizer.setMoments(ck.moments.m, ck.moments.v);
     }
     log(`resuming from step ${trainer.step} of ${state.scheduleSteps} (${out})`);
   } else {

@@ -4,8 +4,8 @@
  * the optimizer, the schedule, clipping, accumulation and the stop conditions.
  */
 import * as tf from '@tensorflow/tfjs';
-import { AdamW, type AdamWOptions } from './adamw';
-import { clipByGlobalNorm } from './clip';
+import { AdamW, type AdamWOptions, flatten } from './adamw';
+import { clipFlatByNorm } from './clip';
 import { learningRate, type LrSchedule } from './schedule';
 
 export interface TrainerOptions {
@@ -101,17 +101,21 @@ export class Trainer {
       for (const [k, g] of grads) { scaled.set(k, tf.div(g, this.opts.gradAccum)); g.dispose(); }
       grads = scaled;
     }
+    // Clipping and the update run on one flat vector of all gradients (see adamw.ts for why).
+    const layout = this.optimizer.layoutFor(this.params, names.filter((n) => grads.has(n)), this.decay);
+    let flat = flatten(layout, (n) => grads.get(n)!);
+    tf.dispose([...grads.values()]);
     let gradNorm = NaN;
     if (this.opts.clip > 0) {
-      const clipped = clipByGlobalNorm(grads, this.opts.clip);
+      const clipped = clipFlatByNorm(flat, this.opts.clip);
       gradNorm = clipped.norm.dataSync()[0];
       clipped.norm.dispose();
-      tf.dispose([...grads.values()]);
-      grads = clipped.grads;
+      flat.dispose();
+      flat = clipped.grad;
     }
     const lr = learningRate(this.step, this.opts.schedule);
-    this.optimizer.apply(this.params, grads, lr, this.decay);
-    tf.dispose([...grads.values()]);
+    this.optimizer.applyFlat(this.params, flat, lr);
+    flat.dispose();
     const ms = performance.now() - t0;
     return {
       step: this.step,
