@@ -153,6 +153,26 @@ describe('classify: GPT-1 fine-tuning', () => {
       big.dispose();
     });
 
+    it('prepareClassifier with a longer context and another dropout: old position rows kept, new ones copy the last', () => {
+      const pre = prepareClassifier(lmDir, 'pretrained', 2);
+      const long = prepareClassifier(lmDir, 'pretrained', 2, { context: 24, dropout: 0 });
+      const B = pre.model.config.blockSize; // pico: 16
+      const C = pre.model.config.nEmbd;
+      assert.equal(long.model.config.blockSize, 24);
+      assert.equal(long.model.config.dropout, 0);
+      const w = Array.from(pre.model.params.get('wpe')!.dataSync());
+      const wl = Array.from(long.model.params.get('wpe')!.dataSync());
+      assert.deepEqual(wl.slice(0, B * C), w);
+      for (let p = B; p < 24; p++) assert.deepEqual(wl.slice(p * C, (p + 1) * C), w.slice((B - 1) * C, B * C), `row ${p}`);
+      // A 24-token row runs end to end (the pretrained model would refuse it).
+      const b = encodeClassifierData(long.tokenizer, [SPAM[0].repeat(4)], [1], 24);
+      const l = finetuneLoss(long.model, b, 0.5, true, 1);
+      assert.ok(Number.isFinite(l.dataSync()[0]));
+      l.dispose();
+      assert.throws(() => prepareClassifier(lmDir, 'pretrained', 2, { context: 8 }), /context must be an integer of at least the pretrained model's 16 tokens/);
+      [pre.model, long.model].forEach((m) => m.dispose());
+    });
+
     it('prepareClassifier: the pretrained weights are kept, the scratch twin has the same shapes and not the weights', () => {
       const pre = prepareClassifier(lmDir, 'pretrained', 2);
       const scratch = prepareClassifier(lmDir, 'scratch', 2);
@@ -265,6 +285,18 @@ describe('classify: GPT-1 fine-tuning', () => {
     it('stdin that is not UTF-8: exit 2, one line', async () => {
       const r = await cli(['classify', '--checkpoint', clfDir], { input: Buffer.from([0x53, 0x75, 0x62, 0xff, 0xfe, 0x80, 0x0a]) });
       assertCleanFailure(r, /not valid UTF-8/, 'invalid UTF-8');
+    });
+
+    it('--context lengthens the classifier\'s context (and --dropout is recorded); shorter than the LM\'s: exit 2, one line', async () => {
+      const longDir = path.join(tmp, 'clf-long');
+      const r = await cli(['train', 'classifier', '--pretrained', lmDir, '--task', 'subject+body', '--context', '24', '--dropout', '0', '--steps', '2', '--out', longDir, '--json'], { timeoutMs: 170_000 });
+      assert.equal(r.status, 0, r.stderr);
+      const ck = JSON.parse(fs.readFileSync(path.join(longDir, 'checkpoint.json'), 'utf8')) as { config: { blockSize: number; dropout: number }; meta: { T: number } };
+      assert.deepEqual([ck.config.blockSize, ck.config.dropout, ck.meta.T], [24, 0, 24]);
+      const c = await cli(['classify', '--checkpoint', longDir, '--json'], { input: 'Subject: cheap meds\nbuy now, limited offer, click here' });
+      assert.equal(c.status, 0, c.stderr);
+      assertCleanFailure(await cli(['train', 'classifier', '--pretrained', lmDir, '--context', '8', '--out', path.join(tmp, 'never')]), /context must be an integer of at least the pretrained model's 16 tokens/, '--context 8');
+      assert.equal(fs.existsSync(path.join(tmp, 'never')), false);
     });
 
     it('a language-model checkpoint is not a classifier: exit 2, one line', async () => {

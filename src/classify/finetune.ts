@@ -37,6 +37,10 @@ export interface FinetuneOptions {
   readonly seed: number;
   /** Stop early after this many steps (0 = run all epochs); for quick demos. */
   readonly maxSteps: number;
+  /** Dropout while fine-tuning; undefined keeps the pretrained model's own rate. */
+  readonly dropout?: number;
+  /** Context of the classifier in tokens; undefined keeps the pretrained model's (see extendVocabulary). */
+  readonly context?: number;
 }
 
 export const DEFAULT_FINETUNE: FinetuneOptions = {
@@ -57,14 +61,23 @@ export interface FinetuneResult {
   readonly bestEpoch: number;
 }
 
-/** The pretrained model with <s>/<e> added and a fresh 2-class head (or a scratch twin). */
-export function prepareClassifier(pretrainedDir: string, init: 'pretrained' | 'scratch', seed: number): { model: GPT; tokenizer: BpeTokenizer } {
+/**
+ * The pretrained model with <s>/<e> added and a fresh 2-class head (or a scratch twin).
+ * `dropout` replaces the pretrained model's dropout rate and `context` lengthens its context
+ * (undefined: keep them).
+ */
+export function prepareClassifier(pretrainedDir: string, init: 'pretrained' | 'scratch', seed: number,
+  opts: { dropout?: number; context?: number } = {}): { model: GPT; tokenizer: BpeTokenizer } {
+  const { dropout, context } = opts;
   const ck = loadCheckpoint(pretrainedDir);
   check(ck.json.kind === 'lm', `${pretrainedDir}: fine-tuning starts from a language model, this is a '${ck.json.kind}' checkpoint`);
   const base = BpeTokenizer.fromJSON(ck.json.tokenizer);
   const tokenizer = base.withSpecialTokens([START, EXTRACT]);
   const extra = tokenizer.vocabSize - ck.model.config.vocabSize;
-  let model = extendVocabulary(ck.model, extra, seed);
+  check(dropout === undefined || (dropout >= 0 && dropout < 1), `dropout must be in [0, 1), got ${dropout}`);
+  check(context === undefined || (Number.isInteger(context) && context >= ck.model.config.blockSize),
+    () => `context must be an integer of at least the pretrained model's ${ck.model.config.blockSize} tokens, got ${context}`);
+  let model = extendVocabulary(ck.model, extra, seed, { ...(dropout === undefined ? {} : { dropout }), ...(context === undefined ? {} : { blockSize: context }) });
   ck.model.dispose();
   if (init === 'scratch') {
     const fresh = new GPT(model.config, { seed });

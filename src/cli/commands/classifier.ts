@@ -28,9 +28,11 @@ registerCommand({
     steps: { type: 'int', help: 'stop after this many steps (default: all epochs)', min: 1, max: 10_000_000 },
     batch: { type: 'int', help: 'examples per step (default 32)', min: 1, max: 4096 },
     lr: { type: 'number', help: 'peak learning rate (default 2e-4)', min: 1e-7, max: 1 },
-    seq: { type: 'int', help: 'tokens per example incl. <s> and <e> (default 48 for subject, 128 for subject+body)', min: 3, max: 65536 },
+    seq: { type: 'int', help: 'tokens per example incl. <s> and <e> (default 48 for subject, the context for subject+body)', min: 3, max: 65536 },
+    context: { type: 'int', help: "the classifier's context in tokens (default: the pretrained model's, 128); longer adds position rows", min: 3, max: 4096 },
     'body-chars': { type: 'int', help: 'characters of the body kept (default 600)', min: 0, max: 1_000_000 },
     seed: { type: 'int', help: 'random seed (default 1)', min: 0, max: 2 ** 32 - 1 },
+    dropout: { type: 'number', help: "dropout while fine-tuning (default: the pretrained model's, 0.1 for the shipped LM)", min: 0, max: 0.99 },
     out: { type: 'string', help: 'checkpoint folder to write (default out/checkpoints/classifier)' },
   },
   async run({ flags, positional }, ctx) {
@@ -41,7 +43,7 @@ registerCommand({
     const o: FinetuneOptions = {
       ...DEFAULT_FINETUNE,
       task,
-      T: get.num(flags, 'seq') ?? (task === 'subject' ? 48 : 128),
+      T: get.num(flags, 'seq') ?? (task === 'subject' ? 48 : get.num(flags, 'context') ?? 128),
       init: (get.str(flags, 'init') ?? 'pretrained') as 'pretrained' | 'scratch',
       lambda: get.num(flags, 'lambda') ?? DEFAULT_FINETUNE.lambda,
       epochs: get.num(flags, 'epochs') ?? DEFAULT_FINETUNE.epochs,
@@ -50,16 +52,18 @@ registerCommand({
       lr: get.num(flags, 'lr') ?? DEFAULT_FINETUNE.lr,
       bodyChars: get.num(flags, 'body-chars') ?? DEFAULT_FINETUNE.bodyChars,
       seed: get.num(flags, 'seed') ?? DEFAULT_FINETUNE.seed,
+      dropout: get.num(flags, 'dropout'),
+      context: get.num(flags, 'context'),
     };
     const out = get.str(flags, 'out') ?? 'out/checkpoints/classifier';
     await initBackend();
     const t0 = Date.now();
-    const { model, tokenizer } = prepareClassifier(pretrained, o.init, o.seed);
-    check(o.T <= model.config.blockSize, `--seq ${o.T} exceeds the model's context of ${model.config.blockSize} tokens`);
+    const { model, tokenizer } = prepareClassifier(pretrained, o.init, o.seed, { dropout: o.dropout, context: o.context });
+    check(o.T <= model.config.blockSize, `--seq ${o.T} exceeds the model's context of ${model.config.blockSize} tokens (--context lengthens it)`);
     const ds = loadSpam();
     const train = encodeSpam(tokenizer, ds.train, o);
     const val = encodeSpam(tokenizer, ds.val, o);
-    ctx.log(`fine-tuning (${o.init}, λ=${o.lambda}) on ${train.n} ${task} examples, ${train.truncated} cut to ${o.T} tokens; ${backendInfo().backend}`);
+    ctx.log(`fine-tuning (${o.init}, λ=${o.lambda}, dropout ${model.config.dropout}) on ${train.n} ${task} examples, ${train.truncated} cut to ${o.T} tokens; ${backendInfo().backend}`);
     let bar: ProgressBar | null = null;
     const res = finetune(model, train, val, o, (p) => {
       bar ??= new ProgressBar(p.total, 'train classifier ', 20);
