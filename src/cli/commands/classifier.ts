@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { backendInfo, initBackend } from '../../engine';
 import { loadCheckpoint, readCheckpointJson, saveCheckpoint } from '../../checkpoint';
-import { DEFAULT_FINETUNE, encodeSpam, finetune, type FinetuneOptions, LABELS, prepareClassifier } from '../../classify/finetune';
+import { DEFAULT_BODY_FINETUNE, DEFAULT_FINETUNE, encodeSpam, finetune, type FinetuneOptions, LABELS, prepareClassifier } from '../../classify/finetune';
 import { encodeForClassifier } from '../../classify/inputs';
 import { evaluateClassifier, spamBaselines } from '../../classify/evaluate';
 import { loadSpam, type SpamTask } from '../../data/spam';
@@ -24,36 +24,38 @@ registerCommand({
     task: { type: 'string', help: 'subject (default) or subject+body', choices: ['subject', 'subject+body'] },
     init: { type: 'string', help: 'pretrained (default) or scratch (same shape, random weights)', choices: ['pretrained', 'scratch'] },
     lambda: { type: 'number', help: 'weight of the auxiliary LM loss (default 0.5; 0 = none)', min: 0, max: 100 },
-    epochs: { type: 'int', help: 'passes over the training split (default 3)', min: 1, max: 1000 },
+    epochs: { type: 'int', help: `passes over the training split (default ${DEFAULT_FINETUNE.epochs}; ${DEFAULT_BODY_FINETUNE.epochs} for subject+body)`, min: 1, max: 1000 },
     steps: { type: 'int', help: 'stop after this many steps (default: all epochs)', min: 1, max: 10_000_000 },
     batch: { type: 'int', help: 'examples per step (default 32)', min: 1, max: 4096 },
-    lr: { type: 'number', help: 'peak learning rate (default 2e-4)', min: 1e-7, max: 1 },
+    lr: { type: 'number', help: `peak learning rate (default ${DEFAULT_FINETUNE.lr})`, min: 1e-7, max: 1 },
     seq: { type: 'int', help: 'tokens per example incl. <s> and <e> (default 48 for subject, the context for subject+body)', min: 3, max: 65536 },
-    context: { type: 'int', help: "the classifier's context in tokens (default: the pretrained model's, 128); longer adds position rows", min: 3, max: 4096 },
+    context: { type: 'int', help: `the classifier's context in tokens (default: the pretrained model's, 128; ${DEFAULT_BODY_FINETUNE.context} for subject+body); longer adds position rows`, min: 3, max: 4096 },
     'body-chars': { type: 'int', help: 'characters of the body kept (default 600)', min: 0, max: 1_000_000 },
     seed: { type: 'int', help: 'random seed (default 1)', min: 0, max: 2 ** 32 - 1 },
-    dropout: { type: 'number', help: "dropout while fine-tuning (default: the pretrained model's, 0.1 for the shipped LM)", min: 0, max: 0.99 },
+    dropout: { type: 'number', help: `dropout while fine-tuning (default ${DEFAULT_FINETUNE.dropout}; the shipped LM was pretrained with 0.1)`, min: 0, max: 0.99 },
     out: { type: 'string', help: 'checkpoint folder to write (default out/checkpoints/classifier)' },
   },
   async run({ flags, positional }, ctx) {
     check(positional.length === 0, `unexpected argument '${positional[0]}'`);
     const pretrained = get.str(flags, 'pretrained') ?? DEFAULT_PRETRAINED;
-    readCheckpointJson(pretrained); // fail early, before any work, on a bad folder
+    const lmJson = readCheckpointJson(pretrained); // fail early, before any work, on a bad folder
     const task = (get.str(flags, 'task') ?? 'subject') as SpamTask;
+    const body = task === 'subject+body';
+    const context = get.num(flags, 'context') ?? (body ? Math.max(DEFAULT_BODY_FINETUNE.context, lmJson.config.blockSize) : undefined);
     const o: FinetuneOptions = {
       ...DEFAULT_FINETUNE,
       task,
-      T: get.num(flags, 'seq') ?? (task === 'subject' ? 48 : get.num(flags, 'context') ?? 128),
+      T: get.num(flags, 'seq') ?? (body ? context ?? lmJson.config.blockSize : 48),
       init: (get.str(flags, 'init') ?? 'pretrained') as 'pretrained' | 'scratch',
       lambda: get.num(flags, 'lambda') ?? DEFAULT_FINETUNE.lambda,
-      epochs: get.num(flags, 'epochs') ?? DEFAULT_FINETUNE.epochs,
+      epochs: get.num(flags, 'epochs') ?? (body ? DEFAULT_BODY_FINETUNE.epochs : DEFAULT_FINETUNE.epochs),
       maxSteps: get.num(flags, 'steps') ?? 0,
       batchSize: get.num(flags, 'batch') ?? DEFAULT_FINETUNE.batchSize,
       lr: get.num(flags, 'lr') ?? DEFAULT_FINETUNE.lr,
       bodyChars: get.num(flags, 'body-chars') ?? DEFAULT_FINETUNE.bodyChars,
       seed: get.num(flags, 'seed') ?? DEFAULT_FINETUNE.seed,
-      dropout: get.num(flags, 'dropout'),
-      context: get.num(flags, 'context'),
+      dropout: get.num(flags, 'dropout') ?? DEFAULT_FINETUNE.dropout,
+      context,
     };
     const out = get.str(flags, 'out') ?? 'out/checkpoints/classifier';
     await initBackend();
