@@ -102,6 +102,18 @@ describe('AdamW over one flat vector', () => {
     tf.dispose([...pa.values(), ...pb.values()]);
   });
 
+  it('a single vector parameter: the flat vector is a copy, not the gradient itself', () => {
+    const p = new Map([['b', tf.variable(tf.tensor1d([1, 2]))]]);
+    const g = new Map<string, tf.Tensor>([['b', tf.tensor1d([0.5, -0.5])]]);
+    const opt = new AdamW({ weightDecay: 0 });
+    opt.apply(p, g, 0.1, () => false);
+    assert.equal(g.get('b')!.isDisposed, false);
+    const b = p.get('b')!.dataSync();
+    assert.ok(Math.abs(b[0] - 0.9) < 1e-5 && Math.abs(b[1] - 2.1) < 1e-5, `${b}`);
+    opt.dispose();
+    tf.dispose([...p.values(), ...g.values()]);
+  });
+
   it('keeps the moments of the parameters it already had when the set of gradients changes', () => {
     const p = new Map(shapes.map(([n, s]) => [n, tf.variable(tf.zeros(s))]));
     const opt = new AdamW({ weightDecay: 0 });

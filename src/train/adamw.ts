@@ -43,7 +43,8 @@ export function flatten(layout: FlatLayout, byName: (name: string) => tf.Tensor)
   return tf.tidy(() => {
     // A reshape is a kernel launch in tfjs-node: skip it for vectors (biases, LayerNorm).
     const parts = layout.names.map((n) => { const t = byName(n); return t.rank === 1 ? t : t.reshape([-1]); });
-    return (parts.length === 1 ? parts[0] : tf.concat(parts)) as tf.Tensor1D;
+    // One vector alone would be returned as itself, and the caller may dispose its source.
+    return (parts.length === 1 ? parts[0].clone() : tf.concat(parts)) as tf.Tensor1D;
   });
 }
 
