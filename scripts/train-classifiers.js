@@ -2,8 +2,9 @@
 // Reproduces notebook 04's comparison: the same architecture fine-tuned from the pretrained
 // language model with and without the auxiliary LM loss, and trained from scratch, on the
 // same spam test split, next to majority-class and naive-Bayes baselines. Writes
-// data/results/classifier-comparison.json and ships the best subject-only model to
-// data/checkpoints/classifier/.   Usage: node scripts/train-classifiers.js [--quick] [--reuse]
+// data/results/classifier-comparison.json and ships the pretrained + aux models to
+// data/checkpoints/classifier/ (subjects) and data/checkpoints/classifier-body/ (subject + body).
+// Usage: node scripts/train-classifiers.js [--quick] [--reuse]
 // --reuse: a run whose out/classifiers/<run>/manifest.json exists is evaluated, not retrained.
 // The JSON is rewritten after every run, so an interrupted comparison keeps what it measured.
 'use strict';
@@ -26,10 +27,10 @@ const common = quick ? { steps: '5' } : { epochs: '4', seq: '48', lr: '1e-3', dr
 // costs ~5x a subject's: ~20 minutes a run on 2 cores.
 const body = quick ? { seq: '128' } : { context: '256', epochs: '3', lr: '1e-3', seq: '256', dropout: '0' };
 const runs = [
-  { name: 'pretrained + aux LM (λ=0.5)', task: 'subject', args: { init: 'pretrained', lambda: '0.5' }, ship: true },
+  { name: 'pretrained + aux LM (λ=0.5)', task: 'subject', args: { init: 'pretrained', lambda: '0.5' }, ship: 'classifier' },
   { name: 'pretrained, no aux LM', task: 'subject', args: { init: 'pretrained', lambda: '0' } },
   { name: 'from scratch', task: 'subject', args: { init: 'scratch', lambda: '0.5' } },
-  { name: 'pretrained + aux LM (λ=0.5)', task: 'subject+body', args: { init: 'pretrained', lambda: '0.5', ...body } },
+  { name: 'pretrained + aux LM (λ=0.5)', task: 'subject+body', args: { init: 'pretrained', lambda: '0.5', ...body }, ship: 'classifier-body' },
   { name: 'from scratch', task: 'subject+body', args: { init: 'scratch', lambda: '0.5', ...body } },
 ];
 
@@ -55,7 +56,7 @@ for (const run of runs) {
   results.baselines[run.task] = { majority: ev.baselines.majority, naiveBayes: ev.baselines.naiveBayes, naiveBayesF1: ev.baselineF1.naiveBayes, majorityF1: ev.baselineF1.majority };
   results.runs.push({ name: run.name, task: run.task, command: `literate-gpt ${cmd.join(' ')}`, accuracy: ev.accuracy, f1: ev.f1, recall: ev.recall, confusion: ev.confusion, steps: trained.steps, wallSeconds: trained.wallSeconds, valAccuracy: trained.valAccuracy });
   if (run.ship && !quick) {
-    const dest = path.join(ROOT, 'data', 'checkpoints', 'classifier');
+    const dest = path.join(ROOT, 'data', 'checkpoints', run.ship);
     fs.rmSync(dest, { recursive: true, force: true });
     fs.cpSync(path.join(ROOT, out), dest, { recursive: true });
   }
