@@ -4,6 +4,7 @@ import * as cp from 'child_process';
 import * as path from 'path';
 import { backendInfo, BACKENDS, type BackendName, canQuietStderr, initBackend, oneDnnSetting, parseBackendName, Rng } from '../src/engine';
 import { InputError } from '../src/errors';
+import { cli } from './safety-helpers';
 
 /** A tiny forward and backward pass touching matmul, softmax, layer norm and gather. */
 function tinyPass(): { loss: number; grads: Record<string, number[]> } {
@@ -52,6 +53,16 @@ describe('engine', () => {
     const info = backendInfo();
     if (info.native) assert.equal(info.oneDnn, oneDnnSetting());
     else assert.equal(info.oneDnn, undefined);
+  });
+
+  it('`info --json` reports the backend, and oneDNN on the native one, with nothing on stderr', async function () {
+    this.timeout(120_000);
+    const r = await cli(['info', '--json']);
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as Record<string, unknown>;
+    for (const k of ['backend', 'tfjs', 'native', 'gpu']) assert.ok(k in out, k);
+    if (out.native === true) assert.equal(out.oneDnn, oneDnnSetting());
+    if (canQuietStderr()) assert.equal(r.stderr, '');
   });
 
   it('keeps what the native library writes to stderr while it loads off stderr, and only that', function () {

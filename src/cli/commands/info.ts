@@ -17,6 +17,7 @@ registerCommand({
       package: info.package,
       description: describeBackend(info),
       ...(info.fallbackReason ? { fallbackReason: info.fallbackReason } : {}),
+      ...(info.oneDnn !== undefined ? { oneDnn: info.oneDnn } : {}),
       node: process.version,
       platform: `${os.platform()} ${os.arch()}`,
       cpus: os.cpus().length,
