@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 /** Returns the clipped gradients (new tensors) and the norm before clipping (a scalar tensor). */
 export function clipByGlobalNorm(grads: Map<string, tf.Tensor>, maxNorm: number): { grads: Map<string, tf.Tensor>; norm: tf.Scalar } {
   const norm = tf.tidy(() => tf.sqrt(tf.addN([...grads.values()].map((g) => tf.sum(tf.square(g))))) as tf.Scalar);
-  const scale = tf.tidy(() => tf.minimum(1, tf.div(maxNorm, tf.add(norm, 1e-6))));
+  const scale = clipScale(norm, maxNorm);
   const out = new Map<string, tf.Tensor>();
   for (const [k, g] of grads) out.set(k, tf.mul(g, scale));
   scale.dispose();
@@ -17,6 +17,11 @@ export function clipByGlobalNorm(grads: Map<string, tf.Tensor>, maxNorm: number)
 /** The same for all gradients as one flat vector (N): the clipped vector and the norm before. */
 export function clipFlatByNorm(grad: tf.Tensor1D, maxNorm: number): { grad: tf.Tensor1D; norm: tf.Scalar } {
   const norm = tf.tidy(() => tf.sqrt(tf.sum(tf.square(grad))) as tf.Scalar);
-  const clipped = tf.tidy(() => tf.mul(grad, tf.minimum(1, tf.div(maxNorm, tf.add(norm, 1e-6)))) as tf.Tensor1D);
+  const clipped = tf.tidy(() => tf.mul(grad, clipScale(norm, maxNorm)) as tf.Tensor1D);
   return { grad: clipped, norm };
+}
+
+/** min(1, maxNorm / ‖g‖): the factor both clip functions scale the gradients by. */
+function clipScale(norm: tf.Scalar, maxNorm: number): tf.Scalar {
+  return tf.tidy(() => tf.minimum(1, tf.div(maxNorm, tf.add(norm, 1e-6))) as tf.Scalar);
 }
