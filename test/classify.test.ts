@@ -169,7 +169,9 @@ describe('classify: GPT-1 fine-tuning', () => {
       const l = finetuneLoss(long.model, b, 0.5, true, 1);
       assert.ok(Number.isFinite(l.dataSync()[0]));
       l.dispose();
+      const tensorsBefore = tf.memory().numTensors;
       assert.throws(() => prepareClassifier(lmDir, 'pretrained', 2, { context: 8 }), /context must be an integer of at least the pretrained model's 16 tokens/);
+      assert.equal(tf.memory().numTensors, tensorsBefore, 'a refused context leaves no tensors behind');
       [pre.model, long.model].forEach((m) => m.dispose());
     });
 

@@ -76,16 +76,22 @@ export interface FinetuneResult {
 export function prepareClassifier(pretrainedDir: string, init: 'pretrained' | 'scratch', seed: number,
   opts: { dropout?: number; context?: number } = {}): { model: GPT; tokenizer: BpeTokenizer } {
   const { dropout, context } = opts;
-  const ck = loadCheckpoint(pretrainedDir);
-  check(ck.json.kind === 'lm', `${pretrainedDir}: fine-tuning starts from a language model, this is a '${ck.json.kind}' checkpoint`);
-  const base = BpeTokenizer.fromJSON(ck.json.tokenizer);
-  const tokenizer = base.withSpecialTokens([START, EXTRACT]);
-  const extra = tokenizer.vocabSize - ck.model.config.vocabSize;
   check(dropout === undefined || (dropout >= 0 && dropout < 1), `dropout must be in [0, 1), got ${dropout}`);
-  check(context === undefined || (Number.isInteger(context) && context >= ck.model.config.blockSize),
-    () => `context must be an integer of at least the pretrained model's ${ck.model.config.blockSize} tokens, got ${context}`);
-  let model = extendVocabulary(ck.model, extra, seed, { ...(dropout === undefined ? {} : { dropout }), ...(context === undefined ? {} : { blockSize: context }) });
-  ck.model.dispose();
+  const ck = loadCheckpoint(pretrainedDir);
+  let model: GPT;
+  let tokenizer: BpeTokenizer;
+  try {
+    check(ck.json.kind === 'lm', `${pretrainedDir}: fine-tuning starts from a language model, this is a '${ck.json.kind}' checkpoint`);
+    check(context === undefined || (Number.isInteger(context) && context >= ck.model.config.blockSize),
+      () => `context must be an integer of at least the pretrained model's ${ck.model.config.blockSize} tokens, got ${context}`);
+    tokenizer = BpeTokenizer.fromJSON(ck.json.tokenizer).withSpecialTokens([START, EXTRACT]);
+    const extra = tokenizer.vocabSize - ck.model.config.vocabSize;
+    model = extendVocabulary(ck.model, extra, seed, { ...(dropout === undefined ? {} : { dropout }), ...(context === undefined ? {} : { blockSize: context }) });
+  } finally {
+    // Refused or copied: the loaded model is not needed either way (no tensors left behind).
+    ck.model.dispose();
+    if (ck.moments) tf.dispose([...ck.moments.m.values(), ...ck.moments.v.values()]);
+  }
   if (init === 'scratch') {
     const fresh = new GPT(model.config, { seed });
     model.dispose();
