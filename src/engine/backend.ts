@@ -76,9 +76,9 @@ export function nativeThreadSettings(env: NodeJS.ProcessEnv = process.env): { in
 /**
  * oneDNN (Intel's deep-learning kernels, shipped inside TensorFlow's x86 builds) for matmuls,
  * batched matmuls and a few other ops. TensorFlow turns it on by default only on CPUs with
- * AVX-512 VNNI/BF16 or AMX; on this project's AVX2 machine (2-core Zen 3) it was off, and on
- * measured it made the attention's batched matmuls (128 products of 128×32 by 32×128) ~3× and
- * a nano training step ~13 % faster (`npm run bench`, environment.md). TF_ENABLE_ONEDNN_OPTS=0
+ * AVX-512 VNNI/BF16 or AMX; on this project's AVX2 machine (2-core Zen 3) it was off. Switched
+ * on, it made the attention's batched matmuls (128 products of 128×32 by 32×128) ~3× and a nano
+ * training step ~13 % faster (scripts/bench-profile.ts; environment.md). TF_ENABLE_ONEDNN_OPTS=0
  * turns it off; a value the user set wins. Returns whether it is on.
  */
 export function oneDnnSetting(env: NodeJS.ProcessEnv = process.env): boolean {
