@@ -3,7 +3,7 @@
  * training tokens/s and MFU, the same step in PyTorch (interleaved), sampling with and without
  * the KV cache, and memory over many steps. One function, one JSON-ready result.
  *
- * Method (FINDINGS.md: two shared cores): every timing is a median over repeats; comparisons
+ * Method (the machine may be two shared cores): every timing is a median over repeats; comparisons
  * (tfjs against PyTorch, fused against reference kernels, cache against no cache) alternate
  * round by round in one process, and the ratio of each round is kept; the load average is
  * recorded at the start and end of each section.
@@ -41,7 +41,7 @@ export interface BenchOptions {
   readonly torch: boolean;
   readonly installTorch: boolean;
   readonly torchThreads: number;
-  /** Also time the textbook formulations (the "before" of issue 9) for a speed-up ratio. */
+  /** Also time the textbook formulations (setKernelMode('reference'), the model before the fused kernels) for a speed-up ratio. */
   readonly compareReference: boolean;
   /** A few seconds end to end (tests): pico sizes, few steps; all fields still present. */
   readonly tiny: boolean;
@@ -225,7 +225,7 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
     speedup: sig(median(vsReference), 3),
     rounds: vsReference.map((x) => sig(x, 3)),
     what: 'the same step with the textbook formulations (setKernelMode("reference")'
-      + (info.backend === 'tensorflow' ? '' : ', tfjs\'s own BatchMatMul and UnsortedSegmentSum kernels') + '): the model before issue 9',
+      + (info.backend === 'tensorflow' ? '' : ', tfjs\'s own BatchMatMul and UnsortedSegmentSum kernels') + '): the model before the fused kernels',
   } : null;
   const torchResult = torch ? {
     ...torchInfo,
@@ -335,7 +335,7 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
 }
 
 /**
- * Run `f` as before issue 9: the textbook formulations, and tfjs's own kernels for BatchMatMul
+ * Run `f` as before the fused kernels: the textbook formulations, and tfjs's own kernels for BatchMatMul
  * (wasm) and UnsortedSegmentSum (wasm borrows the cpu one; cpu).
  */
 export function withReferenceKernels<T>(f: () => T): T {

@@ -1,6 +1,6 @@
 /**
- * Small timing helpers for the benchmark suite. This machine is shared (FINDINGS.md: two
- * cores, often busy), so every figure is a median over repeats, every comparison a ratio of
+ * Small timing helpers for the benchmark suite. The machines this runs on are
+ * often shared (two cores, often busy), so every figure is a median over repeats, every comparison a ratio of
  * runs taken back to back, and every section notes the load average it ran under.
  */
 import * as os from 'os';

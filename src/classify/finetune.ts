@@ -150,7 +150,8 @@ export function finetune(model: GPT, train: ClassifierBatchData, val: Classifier
   const total = o.maxSteps > 0 ? Math.min(o.maxSteps, perEpoch * o.epochs) : perEpoch * o.epochs;
   const decay = new Map(model.specs.map((s) => [s.name, s.decay]));
   const trainer = new Trainer(model.params, (n) => decay.get(n) ?? false, {
-    // GPT-1: linear warmup over 0.2 % of training, then decay; we use a cosine to lr/10.
+    // GPT-1 warmed up linearly over 0.2 % of training; our runs are a few hundred steps, so we
+    // warm up over 2 % (at least one step), then a cosine to lr/10.
     schedule: { lr: o.lr, minLr: o.lr / 10, warmup: Math.max(1, Math.round(total * 0.02)), total },
     gradAccum: 1, clip: 1, adamw: { weightDecay: o.weightDecay }, tokensPerMicroBatch: o.batchSize * train.T,
   });

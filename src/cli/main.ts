@@ -1,5 +1,5 @@
 /**
- * The `literate-gpt` command line. Contract (ARCHITECTURE.md): every command takes --json
+ * The `literate-gpt` command line. Contract: every command takes --json
  * and then prints exactly one JSON object on stdout; bad arguments or files give one line
  * on stderr and exit code 2, never a stack trace.
  */

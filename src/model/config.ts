@@ -34,7 +34,7 @@ export type PresetName = 'pico' | 'nano' | 'micro' | 'mini';
 export const PRESETS: Readonly<Record<PresetName, Omit<GPTConfig, 'vocabSize'>>> = {
   // For tests: tiny enough for finite differences and one-batch overfitting in seconds.
   pico: { blockSize: 16, nLayer: 1, nHead: 2, nEmbd: 16, dropout: 0 },
-  // FINDINGS.md's benchmark model (nanoGPT shakespeare-char scale, 0.8 M parameters).
+  // The benchmark model (`npm run bench`; nanoGPT shakespeare-char scale, 0.8 M parameters).
   nano: { blockSize: 128, nLayer: 4, nHead: 4, nEmbd: 128, dropout: 0 },
   // ~3.2 M parameters in the blocks: a couple of hours on 2 CPU cores is enough to train it.
   micro: { blockSize: 256, nLayer: 6, nHead: 6, nEmbd: 192, dropout: 0.1 },

@@ -10,8 +10,8 @@
  * step is a few loops over Float32Arrays: ~1 ms.
  *
  * The arithmetic is GPT.forward's (same formulas, same order of layers), accumulated in
- * float64 and stored as float32, so logits agree with the tensor path to ~1e-6
- * (test/decoder.test.ts). The weights are copied once, when the decoder is made: make a new
+ * float64 and stored as float32, so logits agree with the tensor path within
+ * the 1e-4 relative tolerance test/decoder.test.ts checks. The weights are copied once, when the decoder is made: make a new
  * one after the model's weights change.
  */
 import type { GPT } from './gpt';
