@@ -72,6 +72,19 @@ describe('checkpoints: format and validation', () => {
     ck2.model.dispose();
   });
 
+  it("a save deletes only the weights its previous checkpoint listed: a user's weights-mine.bin stays byte-identical", () => {
+    const dir = path.join(tmp, 'user-files');
+    fs.mkdirSync(dir);
+    const mine = path.join(dir, 'weights-mine.bin');
+    fs.writeFileSync(mine, 'not ours');
+    savePico(dir, { seed: 1 });
+    const first = weightsFileOf(dir);
+    savePico(dir, { seed: 2 });
+    assert.equal(fs.readFileSync(mine, 'utf8'), 'not ours');
+    assert.ok(!fs.existsSync(first), 'the replaced weights file is deleted');
+    assert.deepEqual(fs.readdirSync(dir).sort(), ['checkpoint.json', path.basename(weightsFileOf(dir)), 'weights-mine.bin'].sort());
+  });
+
   it('refuses to save NaN weights and keeps the previous checkpoint', () => {
     const dir = fresh({ seed: 3 });
     const before = fs.readFileSync(path.join(dir, 'checkpoint.json'), 'utf8');

@@ -21,7 +21,7 @@ import { GPT } from '../model/gpt';
 import type { AdamW } from '../train/adamw';
 import {
   CHECKPOINT_FILE, type CheckpointJson, type CheckpointKind, type CheckpointLimits, declaredWeightBytes, dtypeBytes, FORMAT,
-  MAX_JSON_BYTES, parseCheckpointText, type StoredDtype, type TensorEntry, validateCheckpointJson, VERSION,
+  MAX_JSON_BYTES, isSafeFileName, parseCheckpointText, type StoredDtype, type TensorEntry, validateCheckpointJson, VERSION,
 } from './format';
 import { float32ToHalf, halfToFloat32 } from './half';
 import { type StoredTokenizer, tokenizerFromJson } from './tokenizer';
@@ -133,18 +133,47 @@ export function saveCheckpoint(dir: string, model: GPT, opts: CheckpointSaveOpti
   const description = path.join(dir, CHECKPOINT_FILE);
   validateCheckpointJson(parseCheckpointText(Buffer.from(text), description), description, offset);
   prepareFolder(dir);
+  // The weights file the checkpoint being replaced listed: the only file this save may delete
+  // (a user's own `weights-mine.bin` in the folder is never touched).
+  const previous = previousWeightsFile(dir);
   const buf = Buffer.concat(chunks.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength)));
   writeFileSynced(path.join(dir, weightsFile), buf);
   const tmp = path.join(dir, `.${CHECKPOINT_FILE}.${process.pid}.tmp`);
   writeFileSynced(tmp, text);
   fs.renameSync(tmp, description);
   fsyncDir(dir);
-  // Only now is the old weights file unreferenced; temporary files of interrupted saves go too.
-  for (const f of fs.readdirSync(dir)) {
-    const stale = (/^weights-.*\.bin$/.test(f) && f !== weightsFile) || (f.startsWith(`.${CHECKPOINT_FILE}.`) && f.endsWith('.tmp'));
-    if (stale) fs.rmSync(path.join(dir, f), { force: true });
+  // Only now is the old weights file unreferenced. What else goes: in a folder that held one of
+  // our checkpoints, the leftovers of an interrupted save of ours, recognised by the exact names
+  // this function generates. Never a file that merely looks like ours (`weights-mine.bin`), and
+  // nothing at all in a folder that held no checkpoint of ours.
+  if (previous !== null) {
+    for (const f of fs.readdirSync(dir)) {
+      if (f === weightsFile) continue;
+      const ours = f === previous || OWN_WEIGHTS.test(f) || OWN_TMP.test(f);
+      if (ours) fs.rmSync(path.join(dir, f), { force: true });
+    }
   }
   return description;
+}
+
+/**
+ * The weights file named by the checkpoint.json already in `dir`, or null when there is none or
+ * it cannot be read as one of ours (then nothing is deleted).
+ */
+/** The names saveCheckpoint gives its weights and its temporary JSON (nothing else matches). */
+const OWN_WEIGHTS = /^weights-[0-9a-z]+-[0-9a-f]{8}\.bin$/;
+const OWN_TMP = /^\.checkpoint\.json\.[0-9]+\.tmp$/;
+
+function previousWeightsFile(dir: string): string | null {
+  try {
+    const file = path.join(dir, CHECKPOINT_FILE);
+    if (!fs.lstatSync(file).isFile()) return null;
+    const j = JSON.parse(fs.readFileSync(file, 'utf8')) as { format?: unknown; weightsFile?: unknown };
+    if (j.format !== FORMAT || typeof j.weightsFile !== 'string' || !isSafeFileName(j.weightsFile)) return null;
+    return j.weightsFile;
+  } catch {
+    return null;
+  }
 }
 
 /**
