@@ -24,6 +24,8 @@ export interface ImageMeta {
   /** Id of the label-0 token; label d is labelOffset + d. */
   readonly labelOffset: number;
   readonly nLabels: number;
+  /** Id of the "no label" token (models trained with label dropout); absent otherwise. */
+  readonly nullToken?: number;
   /** The layout in words. */
   readonly tokens: string;
 }
@@ -37,6 +39,7 @@ export function imageMeta(layout: ImageLayout, quantizer: Quantizer): ImageMeta 
     quantizer,
     labelOffset: layout.labelOffset,
     nLabels: layout.nLabels,
+    ...(layout.nullToken !== null ? { nullToken: layout.nullToken } : {}),
     tokens: describeLayout(layout),
   };
 }
@@ -49,7 +52,9 @@ export function layoutFromCheckpoint(json: CheckpointJson, where: string): { lay
     check(Number.isInteger(v) && (v as number) > 0 && (v as number) <= 4096, `${where}: meta.${name} must be a positive integer, got ${JSON.stringify(v)}`);
     return v as number;
   };
-  const layout = imageLayout(int(m.width, 'width'), int(m.height, 'height'), int(m.levels, 'levels'));
+  const levels = int(m.levels, 'levels');
+  check(m.nullToken === undefined || m.nullToken === levels + 10, `${where}: meta.nullToken must be ${levels + 10} (right after the labels), got ${JSON.stringify(m.nullToken)}`);
+  const layout = imageLayout(int(m.width, 'width'), int(m.height, 'height'), levels, m.nullToken !== undefined);
   check(m.labelOffset === layout.labelOffset && m.nLabels === layout.nLabels,
     `${where}: meta declares labels at ${String(m.labelOffset)}…, this build expects ids ${layout.labelOffset}…${layout.labelOffset + layout.nLabels - 1}`);
   const quantizer = quantizerFromJson(m.quantizer, `${where}: meta.quantizer`);

@@ -15,11 +15,13 @@ export interface ImageDataConfig {
   readonly side: number;
   /** L: gray levels (default 4). */
   readonly levels: number;
-  /** How the levels are chosen (default k-means, see notebook 05 for the comparison). */
+  /** How the levels are chosen (default k-means, see the image chapter for the comparison). */
   readonly quantizer: QuantizerKind;
+  /** Add the "no label" token to the vocabulary (for label dropout and guidance; default false). */
+  readonly nullLabel?: boolean;
 }
 
-export const DEFAULT_IMAGE_DATA: Required<ImageDataConfig> = { side: 14, levels: 4, quantizer: 'kmeans' };
+export const DEFAULT_IMAGE_DATA: Required<ImageDataConfig> = { side: 14, levels: 4, quantizer: 'kmeans', nullLabel: false };
 
 /** One split as sequences. */
 export interface ImageSplit {
@@ -65,7 +67,7 @@ export function loadImageData(config: Partial<ImageDataConfig> = {}, quantizer?:
   const testGray = shrink(mnist.test);
   const q = quantizer ?? fitQuantizer(cfg.quantizer, cfg.levels, trainGray);
   check(q.levels === cfg.levels, `the quantizer has ${q.levels} levels, the config asks for ${cfg.levels}`);
-  const layout = imageLayout(cfg.side, cfg.side, cfg.levels);
+  const layout = imageLayout(cfg.side, cfg.side, cfg.levels, cfg.nullLabel ?? false);
   const toSplit = (xs: { label: number; id: string }[], gray: Float32Array): ImageSplit => {
     const S = layout.seqLength;
     const seqs = new Int32Array(xs.length * S); // (N, S)
@@ -108,8 +110,14 @@ export function levelsOf(split: ImageSplit, layout: ImageLayout, r: number): Uin
 /**
  * A training batch: B digits drawn uniformly with replacement by `rng` (so a seed fixes the
  * stream, and a resumed run continues it), as inputs and targets, each (B, W·H).
+ *
+ * Label dropout (classifier-free guidance's training half): with probability `labelDropout`
+ * a digit's label token is replaced by the "no label" token, so the same model also learns to
+ * draw a digit of any class. With 0 no extra random numbers are drawn (older runs replay).
  */
-export function sampleImageBatch(split: ImageSplit, layout: ImageLayout, batchSize: number, rng: Rng): { x: Int32Array; y: Int32Array } {
+export function sampleImageBatch(split: ImageSplit, layout: ImageLayout, batchSize: number, rng: Rng, labelDropout = 0): { x: Int32Array; y: Int32Array } {
+  check(labelDropout >= 0 && labelDropout < 1, `label dropout must be in [0, 1), got ${labelDropout}`);
+  check(labelDropout === 0 || layout.nullToken !== null, 'label dropout needs a layout with the "no label" token');
   const S = layout.seqLength;
   const T = S - 1;
   const x = new Int32Array(batchSize * T); // (B, T)
@@ -118,6 +126,7 @@ export function sampleImageBatch(split: ImageSplit, layout: ImageLayout, batchSi
     const r = rng.int(split.count);
     x.set(split.seqs.subarray(r * S, r * S + T), b * T);
     y.set(split.seqs.subarray(r * S + 1, (r + 1) * S), b * T);
+    if (labelDropout > 0 && rng.next() < labelDropout) x[b * T] = layout.nullToken!;
   }
   return { x, y };
 }

@@ -17,7 +17,7 @@ export type { ImageData, ImageDataConfig, ImageSplit } from './dataset';
 export { dequantize, kmeansQuantizer, nearest, paletteOf, quantizationError, quantize, quantizerFromJson, uniformQuantizer } from './quantize';
 export type { KmeansOptions, Quantizer, QuantizerKind } from './quantize';
 export {
-  describeLayout, imageLayout, imageToSequence, inputsAndTargets, isPixelToken, labelToken, N_LABELS, pixelPosition, pixelsOf, sequenceToImage,
+  conditionToken, describeLayout, imageLayout, imageToSequence, inputsAndTargets, isPixelToken, labelToken, N_LABELS, pixelPosition, pixelsOf, sequenceToImage,
 } from './sequence';
 export type { ImageLayout } from './sequence';
 export { DEFAULT_IMAGE_TRAIN, trainImage } from './train';

@@ -8,6 +8,9 @@
  *
  *   0 … L−1        pixel levels: id = level index (so a pixel's token *is* its level)
  *   L … L+9        label tokens: id = L + digit
+ *   L+10           "no label" (only in models trained with label dropout, V = L + 11): the
+ *                  sequence [∅, p0, …] is an unconditional digit, so one model learns both
+ *                  p(x | label) and p(x) — what classifier-free guidance mixes (sample.ts)
  *
  * For training, x = seq[0 … S−2] and y = seq[1 … S−1]: the input at position t is the label
  * (t = 0) or pixel t−1, and its target is pixel t. So every target is a pixel — the label is
@@ -29,7 +32,9 @@ export interface ImageLayout {
   readonly labelOffset: number;
   /** Number of label tokens. */
   readonly nLabels: number;
-  /** V = L + nLabels. */
+  /** Id of the "no label" token (L + nLabels), or null in a model trained without label dropout. */
+  readonly nullToken: number | null;
+  /** V = L + nLabels (+ 1 with the "no label" token). */
   readonly vocabSize: number;
   /** S = 1 + W·H tokens per image. */
   readonly seqLength: number;
@@ -37,12 +42,23 @@ export interface ImageLayout {
   readonly blockSize: number;
 }
 
-/** The layout for W×H images with L levels. */
-export function imageLayout(width: number, height: number, levels: number): ImageLayout {
+/** The layout for W×H images with L levels; `nullLabel` adds the "no label" token. */
+export function imageLayout(width: number, height: number, levels: number, nullLabel = false): ImageLayout {
   check(Number.isInteger(width) && width > 0 && Number.isInteger(height) && height > 0, `image size must be positive integers, got ${width}×${height}`);
   check(Number.isInteger(levels) && levels >= 2 && levels <= 256, `levels must be an integer in [2, 256], got ${levels}`);
   const pixels = width * height;
-  return { width, height, levels, labelOffset: levels, nLabels: N_LABELS, vocabSize: levels + N_LABELS, seqLength: 1 + pixels, blockSize: pixels };
+  const nullToken = nullLabel ? levels + N_LABELS : null;
+  return { width, height, levels, labelOffset: levels, nLabels: N_LABELS, nullToken, vocabSize: levels + N_LABELS + (nullLabel ? 1 : 0), seqLength: 1 + pixels, blockSize: pixels };
+}
+
+/**
+ * The first token of a sequence: the label's token, or the "no label" token for `null`
+ * (an unconditional digit; the layout must have one).
+ */
+export function conditionToken(layout: ImageLayout, label: number | null): number {
+  if (label !== null) return labelToken(layout, label);
+  check(layout.nullToken !== null, 'this model was trained without label dropout: it has no "no label" token, so it cannot draw unconditionally or use guidance');
+  return layout.nullToken;
 }
 
 /** Token id of a digit label; throws an InputError for anything but an integer 0–9. */
@@ -113,5 +129,6 @@ export function inputsAndTargets(layout: ImageLayout, seqs: Int32Array): { x: In
 /** A one-paragraph description of the id layout, stored in checkpoints for a human reader. */
 export function describeLayout(layout: ImageLayout): string {
   return `ids 0…${layout.levels - 1}: pixel levels; ids ${layout.labelOffset}…${layout.labelOffset + layout.nLabels - 1}: labels 0…${layout.nLabels - 1} (id = ${layout.labelOffset} + digit); `
+    + (layout.nullToken !== null ? `id ${layout.nullToken}: no label (unconditional); ` : '')
     + `sequence = [label, p0 … p${layout.width * layout.height - 1}] in raster order (${layout.width}×${layout.height}); targets are the pixels only`;
 }

@@ -42,6 +42,12 @@ export interface ImageTrainOptions {
   readonly evalEvery: number;
   /** Test digits scored at each periodic evaluation (the final one scores all 999). */
   readonly evalImages: number;
+  /**
+   * Probability that a training digit's label is replaced by the "no label" token (0 = a purely
+   * conditional model, as before). Above 0 the model learns p(x) beside p(x | label), which
+   * classifier-free guidance needs (sample.ts).
+   */
+  readonly labelDropout: number;
   readonly seed: number;
   /** The command line that started the run (for the manifest), if any. */
   readonly command?: string;
@@ -49,7 +55,7 @@ export interface ImageTrainOptions {
 
 export const DEFAULT_IMAGE_TRAIN: ImageTrainOptions = {
   data: DEFAULT_IMAGE_DATA, preset: 'nano', positions: '2d', batchSize: 32, gradAccum: 1, steps: 3000, minutes: 0, lr: 1e-3, minLr: 1e-4,
-  warmup: 100, weightDecay: 0.1, clip: 1, evalEvery: 100, evalImages: 200, seed: 1337,
+  warmup: 100, weightDecay: 0.1, clip: 1, evalEvery: 100, evalImages: 200, labelDropout: 0, seed: 1337,
 };
 
 export interface ImageEvalPoint { readonly step: number; readonly trainLoss: number; readonly testBitsPerPixel: number; readonly elapsedMs: number }
@@ -111,7 +117,9 @@ export async function trainImage(out: string, opts: Partial<ImageTrainOptions>, 
     log(`resuming from step ${trainer.step} of ${state.scheduleSteps} (${out})`);
   } else {
     if (resume) log(`no checkpoint in ${out} yet: starting fresh`);
-    const o: ImageTrainOptions = { ...DEFAULT_IMAGE_TRAIN, ...opts, data: { ...DEFAULT_IMAGE_TRAIN.data, ...opts.data } };
+    const merged: ImageTrainOptions = { ...DEFAULT_IMAGE_TRAIN, ...opts };
+    // The "no label" token exists exactly when labels are dropped.
+    const o: ImageTrainOptions = { ...merged, data: { ...DEFAULT_IMAGE_TRAIN.data, ...opts.data, nullLabel: merged.labelDropout > 0 } };
     data ??= loadImageData(o.data);
     const config = makeConfig({ preset: o.preset, ...o.model, vocabSize: data.layout.vocabSize, blockSize: data.layout.blockSize });
     model = new GPT(config, { seed: o.seed });
@@ -174,7 +182,7 @@ export async function trainImage(out: string, opts: Partial<ImageTrainOptions>, 
       }
       const stepSeed = (o.seed * 1_000_003 + trainer.step) >>> 0;
       const info = trainer.trainStep((micro) => {
-        const b = sampleImageBatch(data!.train, layout, o.batchSize, rng);
+        const b = sampleImageBatch(data!.train, layout, o.batchSize, rng, o.labelDropout ?? 0);
         return tf.tidy(() => model.lmLoss(tf.tensor2d(b.x, [o.batchSize, T], 'int32'), tf.tensor2d(b.y, [o.batchSize, T], 'int32'),
           { training: true, seed: (stepSeed + micro * 7919) >>> 0 }));
       });
