@@ -19,6 +19,12 @@ import { modelFlags, modelOverrides, trainFlags } from './shared-flags';
 
 const { block: _block, ...imageModelFlags } = modelFlags; // blockSize is always W·H
 
+/**
+ * `train image` drops labels 10 % of the time unless told otherwise, so that every model it makes
+ * can be sampled with classifier-free guidance (the API's default stays 0: a purely conditional model).
+ */
+const DEFAULT_CLI_LABEL_DROPOUT = 0.1;
+
 /** The command line as typed (for manifests). */
 const commandLine = (): string => ['literate-gpt', ...process.argv.slice(2)].join(' ');
 
@@ -34,6 +40,7 @@ registerCommand({
     quantizer: { type: 'string', help: 'how levels are chosen: kmeans (default) or uniform', choices: ['kmeans', 'uniform'] },
     positions: { type: 'string', help: "position table start: 2d sinusoids (default) or learned (GPT-2's random init)", choices: ['2d', 'learned'] },
     'eval-images': { type: 'int', help: 'test digits scored at each periodic evaluation (default 200)', min: 1, max: 999 },
+    'label-dropout': { type: 'number', help: 'probability of training a digit with the "no label" token, for guidance (default 0.1; 0 = no such token)', min: 0, max: 0.9 },
   },
   async run({ flags, positional }, ctx) {
     check(positional.length === 0, `unexpected argument '${positional[0]}'`);
@@ -58,6 +65,7 @@ registerCommand({
       ...(flags.warmup !== undefined ? { warmup: get.num(flags, 'warmup') } : {}),
       ...(flags['eval-every'] !== undefined ? { evalEvery: get.num(flags, 'eval-every') } : {}),
       ...(flags['eval-images'] !== undefined ? { evalImages: get.num(flags, 'eval-images') } : {}),
+      labelDropout: get.num(flags, 'label-dropout') ?? DEFAULT_CLI_LABEL_DROPOUT,
       ...(flags.seed !== undefined ? { seed: get.num(flags, 'seed') } : {}),
     };
     let stop = false;
