@@ -5,17 +5,11 @@
  */
 import { InputError } from '../errors';
 import { parseArgs } from './args';
-import * as fs from 'fs';
-import * as path from 'path';
 import { findCommand, listCommands, type CommandContext } from './commands';
 
-// Every file in commands/ registers one command; loading them all keeps this file free of
-// a list that each new command would have to edit.
+// The commands, registered from one explicit list (command-list.ts).
 function loadCommands(): void {
-  const dir = path.join(__dirname, 'commands');
-  for (const f of fs.readdirSync(dir).sort()) {
-    if (/\.(ts|js)$/.test(f) && !f.endsWith('.d.ts')) require(path.join(dir, f));
-  }
+  require('./command-list');
 }
 
 function usage(): string {

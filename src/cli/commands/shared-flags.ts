@@ -1,4 +1,4 @@
-/** Flags shared by the `train` commands. (Loaded by main like a command file; registers none.) */
+/** Flags shared by the `train` commands (imported by them; it registers no command). */
 import * as fs from 'fs';
 import * as path from 'path';
 import { CHECKPOINT_FILE } from '../../checkpoint/format';
