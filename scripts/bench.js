@@ -2,7 +2,7 @@
 // `npm run bench`: the benchmark on each backend in turn — native TensorFlow, then wasm —
 // each with the PyTorch reference in the same process run (installed with apt-get if missing
 // and possible), saved to data/bench/<backend>.json; then data/bench/latest.json (what
-// notebook 06 reads) is the first backend's result, and README.md's table is regenerated.
+// notebook 07 reads) is the first backend's result, and README.md's table is regenerated.
 //
 //   npm run bench                              # tensorflow, then wasm (about 10 minutes at most)
 //   npm run bench -- --backends wasm           # only these backends (comma-separated)

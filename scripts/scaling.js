@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// Scaling table for notebook 03: train several model sizes on Moby Dick with the same tokenizer
+// Scaling table for notebook 04: train several model sizes on Moby Dick with the same tokenizer
 // (byte-level BPE, 2,048 tokens), the same data, the same optimiser settings and the same
 // wall-clock budget each, then record how far each one got. Writes data/results/scaling.json,
-// which notebooks/03-pretraining.ipynb reads and shows as a table and a plot.
+// which notebooks/04-pretraining.ipynb reads and shows as a table and a plot.
 //
 //   node scripts/scaling.js                      3 sizes × 4 minutes  → data/results/scaling.json
 //   node scripts/scaling.js --minutes 10         a longer budget per size

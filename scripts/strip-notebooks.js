@@ -4,7 +4,7 @@
 //
 //   node scripts/strip-notebooks.js            strip outputs, execution counts and run metadata in place
 //   node scripts/strip-notebooks.js --check    only report; exit 1 if any notebook has outputs (CI)
-//   node scripts/strip-notebooks.js notebooks/03-pretraining.ipynb   just these files
+//   node scripts/strip-notebooks.js notebooks/04-pretraining.ipynb   just these files
 //
 // Plain JSON rewriting, so it needs no Python. Only notebooks with something to strip are written,
 // in Jupyter's own layout (1-space indent, keys in the order the file had them, trailing newline).

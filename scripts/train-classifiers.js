@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Reproduces notebook 04's comparison: the same architecture fine-tuned from the pretrained
+// Reproduces notebook 05's comparison: the same architecture fine-tuned from the pretrained
 // language model with and without the auxiliary LM loss, and trained from scratch, on the
 // same spam test split, next to majority-class and naive-Bayes baselines. Writes
 // data/results/classifier-comparison.json and ships the pretrained + aux models to

@@ -3,7 +3,7 @@
  * evaluation in bits per pixel, atomic checkpoints (weights, AdamW moments, RNG and schedule),
  * resume, a time budget and a stop flag (Ctrl-C). The shape follows `train/lm.ts`; what differs
  * is the data (one digit per sequence, drawn at random) and the metric (bits per pixel).
- * Used by `literate-gpt train image` and notebook 05.
+ * Used by `literate-gpt train image` and notebook 06.
  */
 import * as fs from 'fs';
 import * as path from 'path';

@@ -1,7 +1,7 @@
 /**
  * Generative pretraining of a GPT on a text corpus, end to end: tokenizer, batches, the
  * training loop, periodic evaluation and checkpoints, resume. Used by `literate-gpt train lm`
- * and notebook 03.
+ * and notebook 04.
  */
 import * as fs from 'fs';
 import * as path from 'path';

@@ -9,7 +9,7 @@ import { get } from '../args';
 import { registerCommand } from '../commands';
 
 /**
- * Where `--save` writes: latest.json (notebook 06 reads it) and <backend>.json (the README
+ * Where `--save` writes: latest.json (notebook 07 reads it) and <backend>.json (the README
  * table). LGPT_BENCH_DIR moves it (tests).
  */
 export function benchDir(): string {

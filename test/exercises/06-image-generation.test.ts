@@ -1,12 +1,12 @@
-// Checks for the exercises of notebooks/05-image-generation.ipynb (see test/exercises/target.ts for whose answers).
+// Checks for the exercises of notebooks/06-image-generation.ipynb (see test/exercises/target.ts for whose answers).
 import { strict as assert } from 'assert';
-import type * as Stub from '../../exercises/05-image-generation';
+import type * as Stub from '../../exercises/06-image-generation';
 import { imageLayout, imageToSequence, quantize, uniformQuantizer } from '../../src/image';
 import { exerciseTarget, loadExercise } from './target';
 
-const { quantizeUniform, toSequence, bitsPerPixel } = loadExercise<typeof Stub>('05-image-generation');
+const { quantizeUniform, toSequence, bitsPerPixel } = loadExercise<typeof Stub>('06-image-generation');
 
-describe(`exercises 05-image-generation (${exerciseTarget()})`, () => {
+describe(`exercises 06-image-generation (${exerciseTarget()})`, () => {
   describe('1. quantizeUniform', () => {
     it('maps 0.1, 0.3, 0.9 to levels 0, 1, 3 of four (0, ⅓, ⅔, 1)', () => {
       assert.deepEqual(quantizeUniform([0.1, 0.3, 0.9], 4), [0, 1, 3]);

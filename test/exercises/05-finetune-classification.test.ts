@@ -1,12 +1,12 @@
-// Checks for the exercises of notebooks/04-finetune-classification.ipynb (see test/exercises/target.ts for whose answers).
+// Checks for the exercises of notebooks/05-finetune-classification.ipynb (see test/exercises/target.ts for whose answers).
 import { strict as assert } from 'assert';
-import type * as Stub from '../../exercises/04-finetune-classification';
+import type * as Stub from '../../exercises/05-finetune-classification';
 import { encodeClassifierData, EXTRACT, START } from '../../src/classify/inputs';
 import { precisionRecallF1 } from '../../src/baselines/metrics';
 import { BpeTokenizer } from '../../src/tokenize';
 import { exerciseTarget, loadExercise } from './target';
 
-const { buildClassifierIds, combinedLoss, f1FromConfusion } = loadExercise<typeof Stub>('04-finetune-classification');
+const { buildClassifierIds, combinedLoss, f1FromConfusion } = loadExercise<typeof Stub>('05-finetune-classification');
 
 const close = (a: number, b: number, tol = 1e-9): void => assert.ok(Math.abs(a - b) <= tol, `${a}, expected ${b}`);
 
@@ -16,7 +16,7 @@ function lcg(seed: number): () => number {
   return () => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return (s / 2 ** 32) * 6 - 3; };
 }
 
-describe(`exercises 04-finetune-classification (${exerciseTarget()})`, () => {
+describe(`exercises 05-finetune-classification (${exerciseTarget()})`, () => {
   describe('1. buildClassifierIds', () => {
     it('wraps the text in <s> … <e> and pads with <e> ([5, 6] with T = 6 → [1, 5, 6, 2, 2, 2], <e> at 3)', () => {
       assert.deepEqual(buildClassifierIds([5, 6], 1, 2, 6), { ids: [1, 5, 6, 2, 2, 2], extract: 3 });

@@ -1,9 +1,9 @@
 /**
- * Exercises of notebooks/05-image-generation.ipynb. Replace each `throw` with your answer, then run
+ * Exercises of notebooks/06-image-generation.ipynb. Replace each `throw` with your answer, then run
  *
- *   npm run check -- 05
+ *   npm run check -- 06
  *
- * which runs test/exercises/05-image-generation.test.ts against this file and says which checks
+ * which runs test/exercises/06-image-generation.test.ts against this file and says which checks
  * pass. Plain numbers only, no tfjs.
  */
 

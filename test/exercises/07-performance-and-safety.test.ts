@@ -1,13 +1,13 @@
-// Checks for the exercises of notebooks/06-performance-and-safety.ipynb (see test/exercises/target.ts for whose answers).
+// Checks for the exercises of notebooks/07-performance-and-safety.ipynb (see test/exercises/target.ts for whose answers).
 import { strict as assert } from 'assert';
-import type * as Stub from '../../exercises/06-performance-and-safety';
+import type * as Stub from '../../exercises/07-performance-and-safety';
 import { toHalf } from '../../src/checkpoint/half';
 import { jsonDepth as libJsonDepth } from '../../src/checkpoint/format';
 import { exerciseTarget, loadExercise } from './target';
 
-const { isInsideFolder, jsonDepth, firstNonFinite, attentionScores } = loadExercise<typeof Stub>('06-performance-and-safety');
+const { isInsideFolder, jsonDepth, firstNonFinite, attentionScores } = loadExercise<typeof Stub>('07-performance-and-safety');
 
-describe(`exercises 06-performance-and-safety (${exerciseTarget()})`, () => {
+describe(`exercises 07-performance-and-safety (${exerciseTarget()})`, () => {
   describe('1. isInsideFolder', () => {
     it('accepts plain names and paths that stay inside', () => {
       for (const name of ['w.bin', 'sub/w.bin', 'a/../w.bin', './w.bin']) assert.equal(isInsideFolder('/data/ck', name), true, name);

@@ -1,6 +1,6 @@
 /**
- * Reference answers to exercises/04-finetune-classification.ts. CI checks them with the same
- * tests students run (`npm run check -- 04 --solutions`, and `npm test`).
+ * Reference answers to exercises/05-finetune-classification.ts. CI checks them with the same
+ * tests students run (`npm run check -- 05 --solutions`, and `npm test`).
  */
 
 export function buildClassifierIds(textIds: readonly number[], startId: number, extractId: number, T: number): { ids: number[]; extract: number } {

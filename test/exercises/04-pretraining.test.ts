@@ -1,18 +1,18 @@
-// Checks for the exercises of notebooks/03-pretraining.ipynb (see test/exercises/target.ts for whose answers).
+// Checks for the exercises of notebooks/04-pretraining.ipynb (see test/exercises/target.ts for whose answers).
 import { strict as assert } from 'assert';
-import type * as Stub from '../../exercises/03-pretraining';
+import type * as Stub from '../../exercises/04-pretraining';
 import { bitsPerByte as libBitsPerByte } from '../../src/train/lm';
 import { samplingProbabilities } from '../../src/generate/sampling';
 import { exerciseTarget, loadExercise } from './target';
 
-const { bitsPerByte, crossEntropyFromLogits, crossEntropyGradient, topKProbabilities } = loadExercise<typeof Stub>('03-pretraining');
+const { bitsPerByte, crossEntropyFromLogits, crossEntropyGradient, topKProbabilities } = loadExercise<typeof Stub>('04-pretraining');
 
 function assertClose(actual: readonly number[], expected: readonly number[], tol = 1e-9): void {
   assert.equal(actual.length, expected.length, `length ${actual.length}, expected ${expected.length}`);
   actual.forEach((a, i) => assert.ok(Math.abs(a - expected[i]) <= tol, `element ${i}: ${a}, expected ${expected[i]}`));
 }
 
-describe(`exercises 03-pretraining (${exerciseTarget()})`, () => {
+describe(`exercises 04-pretraining (${exerciseTarget()})`, () => {
   describe('1. bitsPerByte', () => {
     it('is 1 for ln 2 nats per token when each token is one byte', () => {
       assertClose([bitsPerByte(Math.LN2, 1000, 1000)], [1]);

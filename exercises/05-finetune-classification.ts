@@ -1,10 +1,10 @@
 /**
- * Exercises of notebooks/04-finetune-classification.ipynb. Replace each `throw` with your answer,
+ * Exercises of notebooks/05-finetune-classification.ipynb. Replace each `throw` with your answer,
  * then run
  *
- *   npm run check -- 04
+ *   npm run check -- 05
  *
- * which runs test/exercises/04-finetune-classification.test.ts against this file and says which
+ * which runs test/exercises/05-finetune-classification.test.ts against this file and says which
  * checks pass. Plain arrays only: no tensors needed.
  *
  * Conventions (as in the notebook): class 0 is ham, class 1 is spam; a confusion matrix is

@@ -1,9 +1,9 @@
 /**
- * Exercises of notebooks/03-pretraining.ipynb. Replace each `throw` with your answer, then run
+ * Exercises of notebooks/04-pretraining.ipynb. Replace each `throw` with your answer, then run
  *
- *   npm run check -- 03
+ *   npm run check -- 04
  *
- * which runs test/exercises/03-pretraining.test.ts against this file and says which checks pass.
+ * which runs test/exercises/04-pretraining.test.ts against this file and says which checks pass.
  * Plain numbers only, no tfjs: the point is to see every step.
  */
 

@@ -1,10 +1,10 @@
 /**
- * Exercises of notebooks/06-performance-and-safety.ipynb. Replace each `throw` with your answer,
+ * Exercises of notebooks/07-performance-and-safety.ipynb. Replace each `throw` with your answer,
  * then run
  *
- *   npm run check -- 06
+ *   npm run check -- 07
  *
- * which runs test/exercises/06-performance-and-safety.test.ts against this file and says which
+ * which runs test/exercises/07-performance-and-safety.test.ts against this file and says which
  * checks pass. Plain TypeScript: `path` from Node is allowed, the file system and tfjs are not.
  */
 import * as path from 'path';

@@ -1,6 +1,6 @@
 /**
- * Reference answers to exercises/06-performance-and-safety.ts. CI checks them with the same tests
- * students run (`npm run check -- 06 --solutions`, and `npm test`), so the tests are known to be
+ * Reference answers to exercises/07-performance-and-safety.ts. CI checks them with the same tests
+ * students run (`npm run check -- 07 --solutions`, and `npm test`), so the tests are known to be
  * passable.
  */
 import * as path from 'path';

@@ -1,6 +1,6 @@
 /**
- * Reference answers to exercises/05-image-generation.ts. CI checks them with the same tests
- * students run (`npm run check -- 05 --solutions`, and `npm test`).
+ * Reference answers to exercises/06-image-generation.ts. CI checks them with the same tests
+ * students run (`npm run check -- 06 --solutions`, and `npm test`).
  */
 
 export function quantizeUniform(gray: readonly number[], levels: number): number[] {

@@ -1,6 +1,6 @@
 /**
- * Reference answers to exercises/03-pretraining.ts. CI checks them with the same tests students
- * run (`npm run check -- 03 --solutions`, and `npm test`), so the tests are known to be passable.
+ * Reference answers to exercises/04-pretraining.ts. CI checks them with the same tests students
+ * run (`npm run check -- 04 --solutions`, and `npm test`), so the tests are known to be passable.
  */
 
 export function bitsPerByte(lossNatsPerToken: number, tokens: number, bytes: number): number {
