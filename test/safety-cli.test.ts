@@ -35,6 +35,7 @@ describe('safety: bad input on the command line', function () {
     fs.writeFileSync(p('a-file'), 'not a folder');
     fs.mkdirSync(p('my-docs'));
     fs.writeFileSync(p('my-docs/notes.txt'), 'precious');
+    fs.symlinkSync(good, p('link-to-good'));
     dirs = {
       nan: corrupt('nan', (d) => { const w = weightsFileOf(d); const b = fs.readFileSync(w); b.writeFloatLE(NaN, 0); fs.writeFileSync(w, b); }),
       truncated: corrupt('truncated', (d) => { const w = weightsFileOf(d); fs.writeFileSync(w, fs.readFileSync(w).subarray(0, 100)); }),
@@ -89,6 +90,7 @@ describe('safety: bad input on the command line', function () {
       [['sample', 'image', '--checkpoint', good, '--label', '3'], /a 'lm' checkpoint, not an image model/],
       [['classify', '--checkpoint', p('missing')], /no such checkpoint folder/],
       [['export', 'lm', '--checkpoint', good, '--out', p('my-docs')], /--out .*my-docs: a folder of other files \(notes\.txt\), not a checkpoint folder/],
+      [['export', 'lm', '--checkpoint', good, '--out', p('link-to-good')], /--out .*link-to-good is the --checkpoint folder \(symbolic links followed\)/],
       [['tokenize', '--json'], /no text on stdin/, ''],
       [['tokenize', '--json'], /not valid UTF-8/, Buffer.from([0x68, 0xc3, 0x28])],
     ];

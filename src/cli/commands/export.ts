@@ -15,6 +15,7 @@ import { bitsPerByte, evaluateLm, type LmTrainState, tokenizerFromJson } from '.
 import { get } from '../args';
 import { registerCommand } from '../commands';
 import { checkOutFolder } from './shared-flags';
+import { samePath } from '../output';
 
 registerCommand({
   name: 'export lm',
@@ -31,7 +32,7 @@ registerCommand({
     const out = get.str(flags, 'out');
     check(src, '--checkpoint DIR is required');
     check(out, '--out DIR is required');
-    check(path.resolve(src) !== path.resolve(out), '--out must differ from --checkpoint');
+    check(!samePath(src, out), `--out ${out} is the --checkpoint folder (symbolic links followed): choose another`);
     checkOutFolder(out); // never a folder of other files: the old checkpoint in it is replaced
     await initBackend();
     const ck = loadCheckpoint(src);
