@@ -119,7 +119,7 @@ export function writeManifest(dir: string, manifest: ImageManifest): void {
  * The sampling settings a shipped checkpoint's manifest.json was evaluated with, so `eval image`
  * can reproduce its figures; empty when the folder has no manifest.
  */
-export function readManifestEvaluation(dir: string): { samplesPerLabel?: number; seed?: number; temperature?: number } {
+export function readManifestEvaluation(dir: string): { samplesPerLabel?: number; seed?: number; temperature?: number; guidance?: number } {
   const file = path.join(dir, 'manifest.json');
   if (!fs.existsSync(file)) return {};
   let m: { evaluation?: Record<string, unknown> };
@@ -130,5 +130,5 @@ export function readManifestEvaluation(dir: string): { samplesPerLabel?: number;
   }
   const e = m.evaluation ?? {};
   const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-  return { samplesPerLabel: num(e.samplesPerLabel), seed: num(e.seed), temperature: num(e.temperature) };
+  return { samplesPerLabel: num(e.samplesPerLabel), seed: num(e.seed), temperature: num(e.temperature), guidance: num(e.guidance) };
 }

@@ -66,6 +66,29 @@ export interface ConditionalResult {
   /** The samples, label by label (n per label), W·H levels each. */
   readonly samples: Uint8Array[];
   readonly labels: number[];
+  /** Mean over labels of the mean pairwise distance between that label's samples (see sampleDiversity). */
+  readonly diversity: number;
+}
+
+/**
+ * Variety of samples of one label: the mean over pairs of the share of pixels whose levels
+ * differ (0 = all identical). Guidance trades this for recognisability; real test digits of
+ * one label score about the same as good samples.
+ */
+export function sampleDiversity(images: readonly ArrayLike<number>[]): number {
+  let sum = 0;
+  let pairs = 0;
+  for (let i = 0; i < images.length; i++) {
+    for (let j = i + 1; j < images.length; j++) {
+      const a = images[i];
+      const b = images[j];
+      let diff = 0;
+      for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) diff += 1;
+      sum += diff / a.length;
+      pairs += 1;
+    }
+  }
+  return pairs > 0 ? sum / pairs : 0;
 }
 
 /** Draw `perLabel` samples of each digit and let the judge read them. */
@@ -77,7 +100,8 @@ export function conditionalAccuracy(model: GPT, layout: ImageLayout, judge: Digi
   pred.forEach((p, i) => { confusion[labels[i]][p] += 1; });
   const perLabelAcc = confusion.map((row, d) => row[d] / Math.max(1, perLabel));
   const correct = confusion.reduce((s, row, d) => s + row[d], 0);
-  return { accuracy: correct / labels.length, perLabel: perLabelAcc, confusion, samples, labels };
+  const diversity = Array.from({ length: 10 }, (_, d) => sampleDiversity(samples.slice(d * perLabel, (d + 1) * perLabel))).reduce((a, b) => a + b, 0) / 10;
+  return { accuracy: correct / labels.length, perLabel: perLabelAcc, confusion, samples, labels, diversity };
 }
 
 export interface ImageEvalOptions {
@@ -86,13 +110,22 @@ export interface ImageEvalOptions {
   /** Sampling seed (default 0) and temperature (default 1: the model's own distribution). */
   readonly seed?: number;
   readonly temperature?: number;
+  /** Classifier-free guidance scale (default 1: plain conditional sampling). */
+  readonly guidance?: number;
   readonly classifier?: Partial<DigitClassifierOptions>;
 }
 
 export interface ImageEvalResult {
   readonly bitsPerPixel: number;
   readonly conditionalAccuracy: number;
+  /** The judge's accuracy on the real test digits (what conditionalAccuracy should approach). */
+  readonly judgeAccuracyOnReal: number;
+  /** Same number, under its older name. */
   readonly classifierAccuracy: number;
+  readonly guidance: number;
+  /** Mean pairwise distance of samples of one label (sampleDiversity), and of real test digits. */
+  readonly diversity: number;
+  readonly diversityOfReal: number;
   readonly perLabel: number[];
   readonly confusion: number[][];
   readonly samplesPerLabel: number;
@@ -109,17 +142,34 @@ export function evaluateImageModel(model: GPT, data: ImageData, opts: ImageEvalO
   const judge = trainJudge(data, opts.classifier);
   const classifierAccuracy = judgeAccuracy(judge, data);
   const t2 = performance.now();
-  const cond = conditionalAccuracy(model, data.layout, judge, perLabel, { seed: opts.seed ?? 0, temperature: opts.temperature ?? 1 });
+  const guidance = opts.guidance ?? 1;
+  const cond = conditionalAccuracy(model, data.layout, judge, perLabel, { seed: opts.seed ?? 0, temperature: opts.temperature ?? 1, guidance });
   const t3 = performance.now();
   judge.dispose();
   return {
     bitsPerPixel: bpp,
     conditionalAccuracy: cond.accuracy,
+    judgeAccuracyOnReal: classifierAccuracy,
     classifierAccuracy,
+    guidance,
+    diversity: cond.diversity,
+    diversityOfReal: realDiversity(data, perLabel),
     perLabel: cond.perLabel,
     confusion: cond.confusion,
     samplesPerLabel: perLabel,
     testDigits: data.test.count,
     seconds: { nll: (t1 - t0) / 1000, classifier: (t2 - t1) / 1000, sampling: (t3 - t2) / 1000 },
   };
+}
+
+/** sampleDiversity of the first n real test digits of each label, averaged over labels. */
+export function realDiversity(data: ImageData, n: number): number {
+  const { layout, test } = data;
+  let sum = 0;
+  for (let d = 0; d < 10; d++) {
+    const rows: Int32Array[] = [];
+    for (let r = 0; r < test.count && rows.length < n; r++) if (test.labels[r] === d) rows.push(test.seqs.subarray(r * layout.seqLength + 1, (r + 1) * layout.seqLength));
+    sum += sampleDiversity(rows);
+  }
+  return sum / 10;
 }

@@ -22,13 +22,13 @@ export {
 export type { ImageLayout } from './sequence';
 export { DEFAULT_IMAGE_TRAIN, trainImage } from './train';
 export type { ImageEvalPoint, ImageTrainCallbacks, ImageTrainOptions, ImageTrainResult, ImageTrainState } from './train';
-export { imageSeed, sampleImages } from './sample';
+export { guideLogits, imageSeed, sampleImages } from './sample';
 export type { SampleImageOptions } from './sample';
 export { completeImages, completionGrid, pickDigits, topRows } from './complete';
 export type { Completion, CompletionOptions } from './complete';
 export { DEFAULT_CLASSIFIER, DigitClassifier } from './classifier';
 export type { DigitClassifierOptions } from './classifier';
-export { bitsPerPixel, conditionalAccuracy, evaluateImageModel, judgeAccuracy, pixelNll, trainJudge } from './eval';
+export { bitsPerPixel, conditionalAccuracy, evaluateImageModel, judgeAccuracy, pixelNll, realDiversity, sampleDiversity, trainJudge } from './eval';
 export type { ConditionalResult, ImageEvalOptions, ImageEvalResult } from './eval';
 export { exportImageCheckpoint, imageMeta, layoutFromCheckpoint, loadImageModel, writeManifest } from './checkpoint';
 export type { ImageManifest, ImageMeta, LoadedImageModel } from './checkpoint';

@@ -112,12 +112,13 @@ const evalFlags = {
   samples: { type: 'int', help: 'samples per label for conditional accuracy (default: the manifest\'s, else 10)', min: 1, max: 1000 },
   seed: { type: 'int', help: 'sampling seed (default: the manifest\'s, else 0)', min: 0, max: 2 ** 32 - 1 },
   temperature: { type: 'number', help: 'sampling temperature (default: the manifest\'s, else 1)', min: 0.01, max: 100 },
+  guidance: { type: 'number', help: 'classifier-free guidance scale S: 1 = plain conditional, 0 = unconditional (default: the manifest\'s, else 1)', min: 0, max: 20 },
 } as const;
 
 registerCommand({
   name: 'eval image',
   summary: 'bits per pixel on the 999 test digits, and conditional accuracy of samples',
-  usage: 'literate-gpt eval image --checkpoint DIR [--samples N] [--seed S] [--temperature T] [--json]',
+  usage: 'literate-gpt eval image --checkpoint DIR [--samples N] [--seed S] [--temperature T] [--guidance S] [--json]',
   flags: evalFlags,
   async run({ flags, positional }) {
     check(positional.length === 0, `unexpected argument '${positional[0]}'`);
@@ -126,7 +127,7 @@ registerCommand({
     layoutFromCheckpoint(readCheckpointJson(dir), dir); // fail on a wrong file before starting tfjs
     await initBackend();
     const { model, quantizer, json } = loadImageModel(dir);
-    const data = loadImageData({ side: json.meta.width as number, levels: quantizer.levels, quantizer: quantizer.kind }, quantizer);
+    const data = loadImageData({ side: json.meta.width as number, levels: quantizer.levels, quantizer: quantizer.kind, nullLabel: json.meta.nullToken !== undefined }, quantizer);
     // Defaults: the settings the manifest's figures were measured with, so that a bare `eval image`
     // reproduces them (the manifest's conditional accuracy is a sampled figure: other settings give
     // other numbers).
@@ -135,6 +136,7 @@ registerCommand({
       samplesPerLabel: get.num(flags, 'samples') ?? shipped.samplesPerLabel,
       seed: get.num(flags, 'seed') ?? shipped.seed,
       temperature: get.num(flags, 'temperature') ?? shipped.temperature,
+      guidance: get.num(flags, 'guidance') ?? shipped.guidance,
     });
     model.dispose();
     return { checkpoint: path.resolve(dir), backend: backendInfo().backend, ...r };
@@ -144,13 +146,14 @@ registerCommand({
 registerCommand({
   name: 'sample image',
   summary: 'draw digits of one label (or complete the top half of real test digits)',
-  usage: 'literate-gpt sample image --checkpoint DIR --label D [--n 8] [--seed 0] [--temperature 1] [--complete] [--png FILE] [--json]',
+  usage: 'literate-gpt sample image --checkpoint DIR --label D [--n 8] [--seed 0] [--temperature 1] [--guidance S] [--complete] [--png FILE] [--json]',
   flags: {
     checkpoint: { type: 'string', help: 'checkpoint folder' },
     label: { type: 'int', help: 'the digit to draw, 0–9', min: 0, max: 9 },
     n: { type: 'int', help: 'images (default 8)', min: 1, max: 1000 },
     seed: { type: 'int', help: 'random seed (default 0)', min: 0, max: 2 ** 32 - 1 },
     temperature: { type: 'number', help: 'sampling temperature (default 1; 0 = greedy)', min: 0, max: 100 },
+    guidance: { type: 'number', help: 'classifier-free guidance scale S (default: the manifest\'s, else 1 = plain conditional)', min: 0, max: 20 },
     complete: { type: 'boolean', help: 'complete the top half of the first N test digits of this label instead' },
     rows: { type: 'int', help: 'with --complete: rows given to the model (default half the height)', min: 0, max: 27 },
     png: { type: 'string', help: 'also write the images as a PNG grid to this file' },
@@ -167,13 +170,15 @@ registerCommand({
     await initBackend();
     const { model } = loadImageModel(dir);
     const n = get.num(flags, 'n') ?? 8;
-    const opts = { seed: get.num(flags, 'seed') ?? 0, temperature: get.num(flags, 'temperature') ?? 1 };
+    const guidance = get.num(flags, 'guidance') ?? readManifestEvaluation(dir).guidance ?? 1;
+    check(guidance === 1 || layout.nullToken !== null, `${dir}: this model was trained without label dropout, so --guidance must be 1`);
+    const opts = { seed: get.num(flags, 'seed') ?? 0, temperature: get.num(flags, 'temperature') ?? 1, guidance };
     const palette = paletteOf(quantizer);
     const t0 = performance.now();
     let images: Uint8Array[];
     let extra: Record<string, unknown> = {};
     if (flags.complete) {
-      const data = loadImageData({ side: layout.width, levels: layout.levels, quantizer: quantizer.kind }, quantizer);
+      const data = loadImageData({ side: layout.width, levels: layout.levels, quantizer: quantizer.kind, nullLabel: layout.nullToken !== null }, quantizer);
       const picked = pickDigits(data.test, n, label);
       const done = completeImages(model, layout, data.test, picked, { ...opts, rows: get.num(flags, 'rows') });
       images = done.map((c) => c.samples[0]);
@@ -218,8 +223,8 @@ registerCommand({
     ctx.log(`wrote ${out}; evaluating the float16 copy…`);
     const shipped = loadImageModel(out);
     const data = loadImageData(state.options.data, quantizer);
-    const r = evaluateImageModel(shipped.model, data, { samplesPerLabel: get.num(flags, 'samples'), seed: get.num(flags, 'seed'), temperature: get.num(flags, 'temperature') });
-    const metrics = { bitsPerPixel: r.bitsPerPixel, conditionalAccuracy: r.conditionalAccuracy, classifierAccuracy: r.classifierAccuracy };
+    const r = evaluateImageModel(shipped.model, data, { samplesPerLabel: get.num(flags, 'samples'), seed: get.num(flags, 'seed'), temperature: get.num(flags, 'temperature'), guidance: get.num(flags, 'guidance') });
+    const metrics = { bitsPerPixel: r.bitsPerPixel, conditionalAccuracy: r.conditionalAccuracy, classifierAccuracy: r.classifierAccuracy, judgeAccuracyOnReal: r.judgeAccuracyOnReal, guidance: r.guidance };
     const manifest = {
       command: state.options.command ?? '(trained through the API, not the command line)',
       exportCommand: commandLine(),
@@ -229,7 +234,7 @@ registerCommand({
       steps: json.optimizer?.step ?? 0,
       tokensSeen: state.tokensSeen,
       ...metrics,
-      evaluation: { samplesPerLabel: r.samplesPerLabel, seed: get.num(flags, 'seed') ?? 0, temperature: get.num(flags, 'temperature') ?? 1, perLabel: r.perLabel, testDigits: r.testDigits },
+      evaluation: { samplesPerLabel: r.samplesPerLabel, seed: get.num(flags, 'seed') ?? 0, temperature: get.num(flags, 'temperature') ?? 1, guidance: r.guidance, diversity: r.diversity, diversityOfReal: r.diversityOfReal, perLabel: r.perLabel, testDigits: r.testDigits },
       config: shipped.model.config,
       data: state.options.data,
       training: { ...state.options, command: undefined, data: undefined },
