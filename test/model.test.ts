@@ -2,7 +2,7 @@ import { strict as assert } from 'assert';
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../src/engine';
 import {
-  causalMask, crossEntropy, flopsPerToken, GPT, makeConfig, MASKED, paramCount, scaledDotProductAttention,
+  causalMask, crossEntropy, flopsPerToken, GPT, layerNorm, makeConfig, MASKED, paramCount, scaledDotProductAttention,
 } from '../src/model';
 import { classifierLogits } from '../src/model/classifier';
 import { InputError } from '../src/errors';
@@ -80,6 +80,22 @@ describe('GPT', () => {
       for (const row of w) assert.ok(close(row.reduce((s, x) => s + x, 0), 1));
       assert.equal(w[0][4], 0);
       assert.deepEqual(model.logits(hidden).shape, [1, 5, 11]);
+    });
+    model.dispose();
+  });
+
+  it('returns the residual stream: the embeddings, then each block adds its two branches, and ln_f of the last is the hidden state', () => {
+    const model = new GPT(makeConfig({ ...cfg, nLayer: 2 }), { seed: 6 });
+    tf.tidy(() => {
+      const ids = [1, 2, 3, 4, 5];
+      const { hidden, residuals } = model.forward(tf.tensor2d([ids], [1, 5], 'int32'), { returnResiduals: true });
+      assert.equal(residuals!.length, 3);
+      const emb = tf.add(tf.gather(model.p<tf.Rank.R2>('wte'), ids), tf.slice(model.p<tf.Rank.R2>('wpe'), [0, 0], [5, 16]));
+      assert.ok(tf.max(tf.abs(tf.sub(residuals![0].squeeze([0]), emb))).dataSync()[0] === 0, 'residuals[0] is wte[id] + wpe[t]');
+      assert.ok(tf.max(tf.abs(tf.sub(residuals![1], residuals![0]))).dataSync()[0] > 0, 'a block changes the stream');
+      const last = layerNorm(residuals![2], model.p('ln_f.weight'), model.p('ln_f.bias'));
+      assert.ok(tf.max(tf.abs(tf.sub(last, hidden))).dataSync()[0] < 1e-6, 'hidden = ln_f(last residual)');
+      assert.equal(model.forward(tf.tensor2d([ids], [1, 5], 'int32')).residuals, undefined);
     });
     model.dispose();
   });

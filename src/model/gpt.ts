@@ -25,6 +25,8 @@ export interface ForwardOptions {
   readonly seed?: number;
   /** Also return each layer's attention weights, (B, nh, T, T) per layer. */
   readonly returnAttention?: boolean;
+  /** Also return the residual stream: the embeddings, then the stream after each block. */
+  readonly returnResiduals?: boolean;
   /** Continue from (and extend) this cache: idx holds only the new positions. */
   readonly cache?: KVCache;
 }
@@ -34,6 +36,8 @@ export interface ForwardResult {
   readonly hidden: tf.Tensor3D;
   /** Attention weights per layer, (B, nh, T, Tk), when asked for. */
   readonly attention?: tf.Tensor4D[];
+  /** When asked for: L + 1 tensors (B, T, C), the embeddings and the stream after each block (before ln_f). */
+  readonly residuals?: tf.Tensor3D[];
 }
 
 export class GPT {
@@ -108,6 +112,7 @@ export class GPT {
     // A single new position may look at every cached one: its mask row is all zeros.
     const mask = T === 1 ? undefined : this.mask(T, offset); // (T, offset + T)
     const attention: tf.Tensor4D[] = [];
+    const residuals: tf.Tensor3D[] = opts.returnResiduals ? [x] : [];
 
     for (let l = 0; l < this.config.nLayer; l++) {
       const h = `h.${l}`;
@@ -134,10 +139,11 @@ export class GPT {
       const f = gelu(linear(m, this.p(`${h}.mlp.c_fc.weight`), this.p(`${h}.mlp.c_fc.bias`))); // (B, T, 4C)
       const g = linear(f, this.p(`${h}.mlp.c_proj.weight`), this.p(`${h}.mlp.c_proj.bias`)); // (B, T, C)
       x = tf.add(x, dropout(g, rate, rate > 0 ? nextSeed() : undefined)) as tf.Tensor3D;
+      if (opts.returnResiduals) residuals.push(x);
     }
     if (opts.cache) opts.cache.length = offset + T;
     const hidden = layerNorm(x, this.p('ln_f.weight'), this.p('ln_f.bias')) as tf.Tensor3D;
-    return { hidden, attention: opts.returnAttention ? attention : undefined };
+    return { hidden, attention: opts.returnAttention ? attention : undefined, residuals: opts.returnResiduals ? residuals : undefined };
   }
 
   /** Next-token logits through the tied embedding: (B, T, C) → (B, T, V). */
