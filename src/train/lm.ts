@@ -3,13 +3,9 @@
  * training loop, periodic evaluation and checkpoints, resume. Used by `literate-gpt train lm`
  * and notebook 04.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { backendInfo } from '../engine/backend';
-import { Rng, type RngState } from '../engine/random';
-import { loadCheckpoint, NonFiniteWeightsError, saveCheckpoint } from '../checkpoint/io';
-import { CHECKPOINT_FILE, MAX_WEIGHT_BYTES } from '../checkpoint/format';
+import { MAX_WEIGHT_BYTES } from '../checkpoint/format';
 import { tokenizerFromJson } from '../checkpoint/tokenizer';
 import { CORPUS_NAMES, type CorpusName, loadCorpus } from '../data/corpus';
 import { sampleBatch, sequentialBatches } from '../data/batches';
@@ -19,7 +15,7 @@ import { GPT } from '../model/gpt';
 import { BpeTokenizer } from '../tokenize/bpe';
 import { CharTokenizer } from '../tokenize/char';
 import type { Tokenizer } from '../tokenize/tokenizer';
-import { DivergedError, type StepInfo, Trainer } from './trainer';
+import { cappedWarmup, dropoutSeed, loadForResume, type LoopSettings, newTrainState, optionChecker, runTraining, type TrainCallbacks, type TrainState, type TrainTask, validateTrainState } from './driver';
 
 export interface LmTrainOptions {
   readonly corpus: CorpusName;
@@ -55,24 +51,12 @@ export const DEFAULT_LM_OPTIONS: LmTrainOptions = {
 
 export interface EvalPoint { readonly step: number; readonly trainLoss: number; readonly valLoss: number; readonly elapsedMs: number }
 
-export interface LmTrainState {
-  readonly options: LmTrainOptions;
-  /** Total steps of the LR schedule (fixed once known, so a resumed run follows the same curve). */
-  scheduleSteps: number;
-  rng: RngState;
-  elapsedMs: number;
-  tokensSeen: number;
-  history: EvalPoint[];
-  trainCurve: [number, number][];
-}
+export type LmTrainState = TrainState<LmTrainOptions, EvalPoint>;
 
-export interface LmCallbacks {
-  onStep?(info: StepInfo, state: LmTrainState): void;
-  onEval?(point: EvalPoint): void;
-  onLog?(line: string): void;
-  /** Polled each step; true stops training after saving a checkpoint (Ctrl-C). */
-  shouldStop?(): boolean;
-}
+export type LmCallbacks = TrainCallbacks<LmTrainState, EvalPoint> & {
+  /** For a command line: a progress bar and Ctrl-C handling (see driver.ts). */
+  readonly terminal?: boolean;
+};
 
 export interface LmTrainResult {
   readonly model: GPT;
@@ -88,23 +72,16 @@ export interface LmTrainResult {
 /** Rebuild a tokenizer from the JSON a checkpoint stores (it lives with the checkpoint code now). */
 export { tokenizerFromJson };
 
-const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
-
 /**
  * Check training options field by field (`bad` reports the first problem). Options come from
- * code, from CLI flags, or from a checkpoint being resumed — where they drive the loop
- * (batch size, step counts) and so must be as trustworthy as the flags the parser checks.
+ * code, from CLI flags, or from a checkpoint being resumed.
  */
 function checkLmOptions(o: unknown, bad: (what: string) => never): LmTrainOptions {
-  if (!isObj(o)) bad('must be an object');
-  const num = (k: keyof LmTrainOptions, lo: number, hi: number, int = false): void => {
-    const v = o[k];
-    if (typeof v !== 'number' || !(v >= lo && v <= hi) || (int && !Number.isInteger(v))) bad(`${k} must be ${int ? 'an integer' : 'a number'} in [${lo}, ${hi}], got ${typeof v === 'number' ? v : JSON.stringify(v)?.slice(0, 40)}`);
-  };
-  if (!(CORPUS_NAMES as readonly unknown[]).includes(o.corpus)) bad(`corpus must be one of ${CORPUS_NAMES.join(', ')}`);
-  if (o.tokenizer !== 'char' && o.tokenizer !== 'bpe') bad("tokenizer must be 'char' or 'bpe'");
-  if (typeof o.preset !== 'string' || !isPreset(o.preset)) bad('preset must be a preset name');
-  if (o.model !== undefined && !isObj(o.model)) bad('model must be an object of config overrides');
+  const { obj, num } = optionChecker(o, bad);
+  if (!(CORPUS_NAMES as readonly unknown[]).includes(obj.corpus)) bad(`corpus must be one of ${CORPUS_NAMES.join(', ')}`);
+  if (obj.tokenizer !== 'char' && obj.tokenizer !== 'bpe') bad("tokenizer must be 'char' or 'bpe'");
+  if (typeof obj.preset !== 'string' || !isPreset(obj.preset)) bad('preset must be a preset name');
+  if (obj.model !== undefined && (typeof obj.model !== 'object' || obj.model === null || Array.isArray(obj.model))) bad('model must be an object of config overrides');
   num('tokenizerVocab', 257, 65536, true);
   num('batchSize', 1, 4096, true);
   num('gradAccum', 1, 1024, true);
@@ -117,33 +94,14 @@ function checkLmOptions(o: unknown, bad: (what: string) => never): LmTrainOption
   num('clip', 0, 1e6);
   num('evalEvery', 1, 1_000_000, true);
   num('evalBatches', 1, 1_000_000, true);
-  if (o.finalEvalBatches !== undefined) num('finalEvalBatches', 0, 1_000_000, true); // absent in older checkpoints
+  if (obj.finalEvalBatches !== undefined) num('finalEvalBatches', 0, 1_000_000, true); // absent in older checkpoints
   num('seed', 0, 2 ** 32 - 1, true);
-  return o as unknown as LmTrainOptions;
+  return obj as unknown as LmTrainOptions;
 }
 
-/**
- * A checkpoint's trainState, checked before it steers a resumed run. `where` names the file.
- * Nothing in it is trusted: a bad value is an InputError, never a huge allocation or a crash.
- */
+/** A checkpoint's trainState, checked before it steers a resumed run. `where` names the file. */
 export function validateLmTrainState(x: unknown, where: string): LmTrainState {
-  const bad: (what: string) => never = (what) => { throw new InputError(`${where}: trainState.${what}`); };
-  if (!isObj(x)) bad('missing (not a resumable language-model checkpoint)');
-  checkLmOptions(x.options, (w) => bad(`options.${w}`));
-  const s = x as Record<string, unknown>;
-  const count = (k: string, hi: number): void => {
-    const v = s[k];
-    if (typeof v !== 'number' || !(v >= 0 && v <= hi)) bad(`${k} must be a non-negative number, got ${String(v).slice(0, 40)}`);
-  };
-  count('scheduleSteps', 10_000_000);
-  if (!Number.isInteger(s.scheduleSteps) || (s.scheduleSteps as number) < 1) bad('scheduleSteps must be a positive integer');
-  count('elapsedMs', 1e13);
-  count('tokensSeen', 1e18);
-  const rng = s.rng;
-  if (!Array.isArray(rng) || rng.length !== 4 || !rng.every((w) => Number.isInteger(w) && w >= 0 && w < 2 ** 32)) bad('rng must be four 32-bit unsigned integers');
-  if (!Array.isArray(s.history) || !s.history.every((p) => isObj(p) && [p.step, p.trainLoss, p.valLoss, p.elapsedMs].every((v) => typeof v === 'number'))) bad('history must be a list of {step, trainLoss, valLoss, elapsedMs}');
-  if (!Array.isArray(s.trainCurve) || !s.trainCurve.every((p) => Array.isArray(p) && p.length === 2 && p.every((v) => typeof v === 'number'))) bad('trainCurve must be a list of [step, loss] pairs');
-  return x as unknown as LmTrainState;
+  return validateTrainState(x, where, checkLmOptions, ['valLoss'], 'language-model');
 }
 
 function buildTokenizer(o: LmTrainOptions, text: string): Tokenizer & { toJSON(): unknown } {
@@ -172,35 +130,29 @@ export function bitsPerByte(lossNatsPerToken: number, tokens: number, bytes: num
   return (lossNatsPerToken * tokens) / (bytes * Math.LN2);
 }
 
+/** How the driver trains with these options. */
+function lmSettings(o: LmTrainOptions): LoopSettings {
+  return {
+    steps: o.steps, minutes: o.minutes, lr: o.lr, minLr: o.minLr, warmupFor: cappedWarmup(o.warmup), weightDecay: o.weightDecay,
+    clip: o.clip, gradAccum: o.gradAccum, evalEvery: o.evalEvery, saveEvery: Infinity,
+  };
+}
+
 /** Train (or resume) a language model into folder `out`. */
 export async function trainLm(out: string, opts: Partial<LmTrainOptions>, resume: boolean, cb: LmCallbacks = {}): Promise<LmTrainResult> {
   const log = cb.onLog ?? (() => undefined);
   let model: GPT;
   let tokenizer: Tokenizer & { toJSON(): unknown };
   let state: LmTrainState;
-  let trainer: Trainer;
-  const ckptExists = fs.existsSync(path.join(out, CHECKPOINT_FILE));
-  if (resume && ckptExists) {
-    const ck = loadCheckpoint(out);
-    const where = path.join(out, CHECKPOINT_FILE);
-    try {
-      if (ck.json.kind !== 'lm' || !ck.json.trainState || !ck.tokenizer) throw new InputError(`${out}: not a resumable language-model checkpoint`);
-      state = validateLmTrainState(ck.json.trainState, where);
-      tokenizer = ck.tokenizer;
-    } catch (e) {
-      ck.model.dispose();
-      if (ck.moments) tf.dispose([...ck.moments.m.values(), ...ck.moments.v.values()]);
-      throw e;
+  const resumed = resume ? loadForResume<LmTrainOptions, EvalPoint>(out, 'lm', 'language-model', checkLmOptions, ['valLoss'], log) : null;
+  if (resumed) {
+    if (!resumed.ck.tokenizer) {
+      resumed.ck.model.dispose();
+      throw new InputError(`${out}: not a resumable language-model checkpoint (no tokenizer)`);
     }
-    model = ck.model;
-    trainer = makeTrainer(model, state.options, state.scheduleSteps);
-    if (ck.moments) {
-      trainer.optimizer.step = ck.json.optimizer!.step;
-      trainer.optimizer.setMoments(ck.moments.m, ck.moments.v);
-    }
-    log(`resuming from step ${trainer.step} of ${state.scheduleSteps} (${out})`);
+    ({ model, tokenizer } = resumed.ck as { model: GPT; tokenizer: Tokenizer & { toJSON(): unknown } });
+    state = resumed.state;
   } else {
-    if (resume) log(`no checkpoint in ${out} yet: starting fresh`);
     const o = checkLmOptions({ ...DEFAULT_LM_OPTIONS, ...opts }, (w) => { throw new InputError(`training option ${w}`); });
     // Check the model's shape and size before the (possibly slow) tokenizer is trained: the
     // vocabulary is not known yet, so use the largest it can be.
@@ -213,8 +165,7 @@ export async function trainLm(out: string, opts: Partial<LmTrainOptions>, resume
     log(`tokenizer: ${o.tokenizer}, ${tokenizer.vocabSize} tokens (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
     const config = makeConfig({ preset: o.preset, ...o.model, vocabSize: tokenizer.vocabSize });
     model = new GPT(config, { seed: o.seed });
-    state = { options: o, scheduleSteps: o.steps, rng: new Rng(o.seed ^ 0x5bd1e995).getState(), elapsedMs: 0, tokensSeen: 0, history: [], trainCurve: [] };
-    trainer = makeTrainer(model, o, o.steps);
+    state = newTrainState(o, o.seed, lmSettings(o));
   }
   const o = state.options;
   const corpus = loadCorpus(o.corpus);
@@ -223,109 +174,22 @@ export async function trainLm(out: string, opts: Partial<LmTrainOptions>, resume
   const valBytes = Buffer.byteLength(corpus.val, 'utf8');
   log(`data: ${trainIds.length} train / ${valIds.length} val tokens; model ${model.numParams().toLocaleString('en')} parameters on ${backendInfo().backend}`);
   const T = model.config.blockSize;
-  const rng = new Rng(0);
-  rng.setState(state.rng);
-
-  // The step of the checkpoint in `out` that this run may fall back to (none yet when fresh).
-  let savedStep: number | null = resume && ckptExists ? trainer.step : null;
-  const save = (): void => {
-    state.rng = rng.getState();
-    saveCheckpoint(out, model, { kind: 'lm', tokenizer: tokenizer.toJSON(), optimizer: trainer.optimizer, trainState: state as unknown as Record<string, unknown>, metrics: lastMetrics(state) });
-    savedStep = trainer.step;
+  const task: TrainTask<EvalPoint> = {
+    model,
+    settings: lmSettings(o),
+    tokensPerMicroBatch: o.batchSize * T,
+    loss: (step, micro, rng) => {
+      const b = sampleBatch(trainIds, o.batchSize, T, rng);
+      return tf.tidy(() => model.lmLoss(tf.tensor2d(b.x, [o.batchSize, T], 'int32'), tf.tensor2d(b.y, [o.batchSize, T], 'int32'),
+        { training: true, seed: dropoutSeed(o.seed, step, micro) }));
+    },
+    evaluate: () => ({ valLoss: evaluateLm(model, valIds, o.batchSize, o.evalBatches) }),
+    checkpoint: () => ({ kind: 'lm', tokenizer: tokenizer.toJSON() }),
   };
-
-  let stoppedEarly = false;
-  let lastTps = 0;
-  const budgetMs = o.minutes > 0 ? o.minutes * 60_000 : Infinity;
-  const runStart = performance.now() - state.elapsedMs;
-  const firstStep = trainer.step;
-  let mark: { step: number; time: number } | null = null;
-  let estimated = false;
-  try {
-    while (trainer.step < state.scheduleSteps) {
-      // Let the event loop run between steps: signal handlers (Ctrl-C → shouldStop) and
-      // timers only fire here, since a training step itself never yields.
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      if (cb.shouldStop?.()) { stoppedEarly = true; break; }
-      const elapsed = performance.now() - runStart;
-      if (elapsed >= budgetMs) break;
-      // With a time budget, the schedule's length is estimated from the measured step time
-      // (skipping this process's first two steps: one-off set-up) and re-estimated every 10
-      // steps and whenever the schedule runs out with time left (an estimate taken from slow
-      // early steps would otherwise end the run early), so the learning rate reaches its
-      // minimum as the time runs out.
-      if (trainer.step === firstStep + 2) mark = { step: trainer.step, time: elapsed };
-      if (o.minutes > 0 && mark && trainer.step - mark.step >= 7
-        && (!estimated || trainer.step % 10 === 1 || trainer.step >= state.scheduleSteps - 1)) {
-        const perStep = (elapsed - mark.time) / (trainer.step - mark.step);
-        const estimate = trainer.step + Math.floor((budgetMs - elapsed) / perStep);
-        state.scheduleSteps = Math.max(trainer.step + 1, Math.min(o.steps, estimate));
-        setScheduleLength(trainer, state.scheduleSteps, o.warmup);
-        if (!estimated) log(`time budget ${o.minutes} min ≈ ${state.scheduleSteps} steps (re-estimated at each evaluation)`);
-        estimated = true;
-      }
-      const stepSeed = (o.seed * 1_000_003 + trainer.step) >>> 0;
-      const info = trainer.trainStep((micro) => {
-        const b = sampleBatch(trainIds, o.batchSize, T, rng);
-        return tf.tidy(() => model.lmLoss(tf.tensor2d(b.x, [o.batchSize, T], 'int32'), tf.tensor2d(b.y, [o.batchSize, T], 'int32'),
-          { training: true, seed: (stepSeed + micro * 7919) >>> 0 }));
-      });
-      state.tokensSeen += o.batchSize * T * o.gradAccum;
-      state.elapsedMs = performance.now() - runStart;
-      lastTps = info.tokensPerSecond;
-      state.trainCurve.push([info.step, info.loss]);
-      cb.onStep?.(info, state);
-      if (info.step % o.evalEvery === 0 || info.step === state.scheduleSteps) {
-        const valLoss = evaluateLm(model, valIds, o.batchSize, o.evalBatches);
-        const recent = state.trainCurve.slice(-o.evalEvery).map((p) => p[1]);
-        const point: EvalPoint = { step: info.step, trainLoss: recent.reduce((a, b) => a + b, 0) / recent.length, valLoss, elapsedMs: state.elapsedMs };
-        state.history.push(point);
-        cb.onEval?.(point);
-        save();
-      }
-    }
-  } catch (e) {
-    if (e instanceof DivergedError || e instanceof NonFiniteWeightsError) {
-      const what = e instanceof DivergedError ? `loss is ${e.loss}` : `the update made tensor '${e.tensor}' non-finite`;
-      const kept = savedStep === null ? `no checkpoint was written (the first comes at step ${Math.min(o.evalEvery, state.scheduleSteps)})` : `the checkpoint of step ${savedStep} in ${out} is kept`;
-      const step = e instanceof DivergedError ? e.step : trainer.step;
-      trainer.dispose();
-      model.dispose();
-      throw new InputError(`training diverged at step ${step}: ${what}; ${kept}`);
-    }
-    throw e;
-  }
-  save();
-  const valLoss = evaluateLm(model, valIds, o.batchSize, o.finalEvalBatches > 0 ? o.finalEvalBatches : Infinity);
-  const bpb = bitsPerByte(valLoss, valIds.length, valBytes);
-  const steps = trainer.step;
-  trainer.dispose();
-  return { model, tokenizer, state, steps, valLoss, bitsPerByte: bpb, tokensPerSecond: lastTps, stoppedEarly };
-}
-
-function lastMetrics(state: LmTrainState): Record<string, number> {
-  const h = state.history[state.history.length - 1];
-  return h ? { step: h.step, valLoss: h.valLoss, trainLoss: h.trainLoss } : {};
-}
-
-/** Warmup is at most a tenth of a short run, so that the peak learning rate is reached. */
-function warmupFor(total: number, warmup: number): number {
-  return Math.min(warmup, Math.max(1, Math.floor(total / 10)));
-}
-
-function setScheduleLength(trainer: Trainer, total: number, warmup: number): void {
-  const s = trainer.opts.schedule as { total: number; warmup: number };
-  s.total = total;
-  s.warmup = warmupFor(total, warmup);
-}
-
-function makeTrainer(model: GPT, o: LmTrainOptions, total: number): Trainer {
-  const decay = new Map(model.specs.map((s) => [s.name, s.decay]));
-  return new Trainer(model.params, (n) => decay.get(n) ?? false, {
-    schedule: { lr: o.lr, minLr: o.minLr, warmup: warmupFor(total, o.warmup), total },
-    gradAccum: o.gradAccum,
-    clip: o.clip,
-    adamw: { weightDecay: o.weightDecay },
-    tokensPerMicroBatch: o.batchSize * model.config.blockSize,
-  });
+  const terminal = cb.terminal ? { label: 'train lm ', describe: (p: EvalPoint) => `step ${p.step}: train ${p.trainLoss.toFixed(3)} · val ${p.valLoss.toFixed(3)} nats/token` } : undefined;
+  const run = await runTraining({ task, state, out, resumed: resumed?.ck, terminal }, cb).catch((e: unknown) => { model.dispose(); throw e; });
+  // A stopped run (Ctrl-C) is scored on the periodic evaluation's batches, so that it ends at once.
+  const finalBatches = run.stoppedEarly ? o.evalBatches : o.finalEvalBatches > 0 ? o.finalEvalBatches : Infinity;
+  const valLoss = evaluateLm(model, valIds, o.batchSize, finalBatches);
+  return { model, tokenizer, state, steps: run.steps, valLoss, bitsPerByte: bitsPerByte(valLoss, valIds.length, valBytes), tokensPerSecond: run.tokensPerSecond, stoppedEarly: run.stoppedEarly };
 }

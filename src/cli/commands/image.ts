@@ -14,7 +14,6 @@ import { DEFAULT_IMAGE_TRAIN, type ImageTrainOptions, type ImageTrainState, trai
 import { grayGridPng } from '../../viz/png';
 import { get } from '../args';
 import { registerCommand } from '../commands';
-import { ProgressBar } from '../progress';
 import { modelFlags, modelOverrides, trainFlags } from './shared-flags';
 
 const { block: _block, ...imageModelFlags } = modelFlags; // blockSize is always W·H
@@ -68,42 +67,20 @@ registerCommand({
       labelDropout: get.num(flags, 'label-dropout') ?? DEFAULT_CLI_LABEL_DROPOUT,
       ...(flags.seed !== undefined ? { seed: get.num(flags, 'seed') } : {}),
     };
-    let stop = false;
-    const onSigint = (): void => { if (stop) process.exit(130); stop = true; ctx.log('\nstopping: saving a checkpoint (Ctrl-C again to abort)…'); };
-    process.on('SIGINT', onSigint);
-    let bar: ProgressBar | null = null;
-    let barTotal = 0;
     const t0 = Date.now();
-    try {
-      const res = await trainImage(out, opts, get.bool(flags, 'resume'), {
-        onLog: (l) => ctx.log(l),
-        onStep: (info, state) => {
-          // A time budget re-fits the schedule's length as the pace changes: redraw with the new total.
-          if (!bar || barTotal !== state.scheduleSteps) { bar = new ProgressBar(state.scheduleSteps, 'train image '); barTotal = state.scheduleSteps; }
-          bar.update(info.step, { loss: info.loss, 'tok/s': Math.round(info.tokensPerSecond), lr: info.lr.toExponential(1) });
-        },
-        onEval: (p) => {
-          const line = `step ${p.step}: train ${p.trainLoss.toFixed(3)} nats/pixel · test ${p.testBitsPerPixel.toFixed(4)} bits/pixel`;
-          if (bar) bar.note(line); else ctx.log(line);
-        },
-        shouldStop: () => stop,
-      });
-      (bar as ProgressBar | null)?.done();
-      res.model.dispose();
-      return {
-        checkpoint: path.resolve(out),
-        steps: res.steps,
-        valLoss: res.valLoss,
-        bitsPerPixel: res.bitsPerPixel,
-        tokensPerSecond: res.tokensPerSecond,
-        tokensSeen: res.state.tokensSeen,
-        wallSeconds: (Date.now() - t0) / 1000,
-        trainSeconds: res.state.elapsedMs / 1000,
-        stoppedEarly: res.stoppedEarly,
-      };
-    } finally {
-      process.off('SIGINT', onSigint);
-    }
+    const res = await trainImage(out, opts, get.bool(flags, 'resume'), { onLog: (l) => ctx.log(l), terminal: true });
+    res.model.dispose();
+    return {
+      checkpoint: path.resolve(out),
+      steps: res.steps,
+      valLoss: res.valLoss,
+      bitsPerPixel: res.bitsPerPixel,
+      tokensPerSecond: res.tokensPerSecond,
+      tokensSeen: res.state.tokensSeen,
+      wallSeconds: (Date.now() - t0) / 1000,
+      trainSeconds: res.state.elapsedMs / 1000,
+      stoppedEarly: res.stoppedEarly,
+    };
   },
 });
 

@@ -10,7 +10,6 @@ import { PRESETS } from '../../model/config';
 import { bitsPerByte, DEFAULT_LM_OPTIONS, evaluateLm, type LmTrainOptions, tokenizerFromJson, trainLm } from '../../train/lm';
 import { get } from '../args';
 import { registerCommand } from '../commands';
-import { ProgressBar } from '../progress';
 import { checkOutFolder, modelFlags, modelOverrides, trainFlags } from './shared-flags';
 
 registerCommand({
@@ -49,41 +48,21 @@ registerCommand({
       ...(flags['eval-every'] !== undefined ? { evalEvery: get.num(flags, 'eval-every') } : {}),
       ...(flags.seed !== undefined ? { seed: get.num(flags, 'seed') } : {}),
     };
-    // Ctrl-C (SIGINT) or `kill` (SIGTERM): finish the step, save a checkpoint, report, exit 0.
-    // A second signal exits at once (the checkpoint on disk is still whole: saves are atomic).
-    let stop = false;
-    const onSigint = (): void => { if (stop) process.exit(130); stop = true; ctx.log('\nstopping: saving a checkpoint (Ctrl-C again to abort)…'); };
-    process.on('SIGINT', onSigint);
-    process.on('SIGTERM', onSigint);
-    let bar: ProgressBar | null = null;
+    // Ctrl-C (SIGINT) or `kill` (SIGTERM): the driver finishes the step, saves a checkpoint and
+    // stops; the result is reported as usual (stoppedEarly) and the exit status is 0.
     const t0 = Date.now();
-    try {
-      const res = await trainLm(out, opts, get.bool(flags, 'resume'), {
-        onLog: (l) => ctx.log(l),
-        onStep: (info, state) => {
-          bar ??= new ProgressBar(state.scheduleSteps, 'train lm ');
-          bar.setTotal(state.scheduleSteps);
-          bar.update(info.step, { loss: info.loss, 'tok/s': Math.round(info.tokensPerSecond), lr: info.lr.toExponential(1) });
-        },
-        onEval: (p) => (bar ? bar.note(`step ${p.step}: train ${p.trainLoss.toFixed(3)} · val ${p.valLoss.toFixed(3)} nats/token`) : ctx.log(`step ${p.step}: val ${p.valLoss.toFixed(3)}`)),
-        shouldStop: () => stop,
-      });
-      (bar as ProgressBar | null)?.done();
-      res.model.dispose();
-      return {
-        checkpoint: path.resolve(out),
-        steps: res.steps,
-        valLoss: res.valLoss,
-        bitsPerByte: res.bitsPerByte,
-        tokensPerSecond: res.tokensPerSecond,
-        tokensSeen: res.state.tokensSeen,
-        wallSeconds: (Date.now() - t0) / 1000,
-        stoppedEarly: res.stoppedEarly,
-      };
-    } finally {
-      process.off('SIGINT', onSigint);
-      process.off('SIGTERM', onSigint);
-    }
+    const res = await trainLm(out, opts, get.bool(flags, 'resume'), { onLog: (l) => ctx.log(l), terminal: true });
+    res.model.dispose();
+    return {
+      checkpoint: path.resolve(out),
+      steps: res.steps,
+      valLoss: res.valLoss,
+      bitsPerByte: res.bitsPerByte,
+      tokensPerSecond: res.tokensPerSecond,
+      tokensSeen: res.state.tokensSeen,
+      wallSeconds: (Date.now() - t0) / 1000,
+      stoppedEarly: res.stoppedEarly,
+    };
   },
 });
 
