@@ -4,7 +4,7 @@
  *   npm run check -- 06
  *
  * which runs test/exercises/06-image-generation.test.ts against this file and says which checks
- * pass. Plain numbers only, no tfjs.
+ * pass. Plain numbers only, no tfjs (exercise 5 gets the model as a function that returns numbers).
  */
 
 /**
@@ -36,4 +36,45 @@ export function toSequence(levels: readonly number[], label: number, nLevels: nu
 export function bitsPerPixel(probs: readonly number[]): number {
   void probs;
   throw new Error('exercise 3: not written yet');
+}
+
+/**
+ * Classifier-free guidance, the mix of two next-pixel predictions: the unconditional logits plus
+ * `scale` times the step from them to the conditional ones, z_u + S·(z_c − z_u), element by element.
+ * S = 1 must give `cond` back, S = 0 `uncond`.
+ */
+export function guidanceMix(cond: readonly number[], uncond: readonly number[], scale: number): number[] {
+  void cond;
+  void uncond;
+  void scale;
+  throw new Error('exercise 4: not written yet');
+}
+
+/**
+ * Complete a half digit as the digit `label`, greedily and with guidance `scale`.
+ *
+ * `top` holds the given pixels (the top rows, raster order); the image has `nPixels` pixels in
+ * `nLevels` grays. Keep two sequences: the conditional one starts with the label's token
+ * (nLevels + label), the unconditional one with the "no label" token (nLevels + 10); both then hold
+ * the pixels so far. While the image is not full, ask `nextLogits(sequence)` for each — it returns
+ * the logits of the next pixel's nLevels levels — mix them with `guidanceMix`, and append the
+ * level with the largest mixed logit to both sequences. Return the whole image's nPixels levels
+ * (the given ones first). Throw a RangeError when `label` is not an integer 0–9 or `top` has
+ * more than nPixels pixels.
+ */
+export function completeWithLabel(
+  nextLogits: (sequence: readonly number[]) => readonly number[],
+  top: readonly number[],
+  label: number,
+  nPixels: number,
+  nLevels: number,
+  scale: number,
+): number[] {
+  void nextLogits;
+  void top;
+  void label;
+  void nPixels;
+  void nLevels;
+  void scale;
+  throw new Error('exercise 5: not written yet');
 }
