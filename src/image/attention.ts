@@ -55,3 +55,32 @@ export function meanOverHeads(att: PixelAttention, layer: number): { grid: numbe
 export function toRows(layout: ImageLayout, grid: readonly number[]): number[][] {
   return Array.from({ length: layout.height }, (_, r) => grid.slice(r * layout.width, (r + 1) * layout.width));
 }
+
+/** Where every pixel looks, for one image: mean over heads, per layer. */
+export interface PixelAttentionMaps {
+  /** Per layer, per predicted pixel i: the weight on the label token. (L, W·H) */
+  readonly label: number[][];
+  /** Per layer, per predicted pixel i: the weight on each pixel, W·H row-major, 0 from pixel i on. (L, W·H, W·H) */
+  readonly grids: number[][][];
+}
+
+/**
+ * pixelAttention for every pixel at once, averaged over heads: one forward pass over the W·H input
+ * positions of `seq` (the query at position i predicts pixel i and sees the label and pixels < i).
+ */
+export function pixelAttentionMaps(model: GPT, layout: ImageLayout, seq: ArrayLike<number>): PixelAttentionMaps {
+  const n = layout.width * layout.height;
+  check(seq.length === layout.seqLength, `expected a sequence of ${layout.seqLength} ids, got ${seq.length}`);
+  const layers = tf.tidy(() => {
+    const x = tf.tensor2d(Int32Array.from(Array.prototype.slice.call(seq, 0, n) as number[]), [1, n], 'int32');
+    const { attention } = model.forward(x, { returnAttention: true });
+    return attention!.map((w) => tf.mean(w, 1).reshape([n, n]).arraySync() as number[][]); // mean over heads: (T, T)
+  });
+  const label = layers.map((rows) => rows.map((row) => row[0]));
+  const grids = layers.map((rows) => rows.map((row) => {
+    const g = new Array<number>(n).fill(0);
+    for (let k = 1; k < n; k++) g[k - 1] = row[k]; // key k holds pixel k − 1
+    return g;
+  }));
+  return { label, grids };
+}

@@ -11,3 +11,4 @@ export type { ParamSpec } from './params';
 export { geluFused, kernelMode, layerNormFused, setKernelMode } from './fused';
 export type { KernelMode } from './fused';
 export { Decoder } from './decoder';
+export { attentionMaps, logitsAt } from './inspect';
