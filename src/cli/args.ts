@@ -76,13 +76,18 @@ function editDistance(a: string, b: string): number {
   return prev[b.length];
 }
 
+/** A decimal number as people write it: 12, -3, 0.5, .5, 1e-3 (no hex, no spaces, no Infinity). */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
 function parseValue(name: string, raw: string, s: FlagSpec): string | number {
   if (s.type === 'string') {
     if (s.choices && !s.choices.includes(raw)) throw new CliError(`--${name} must be one of ${s.choices.join(', ')}, got '${raw}'`);
     return raw;
   }
+  // Decimal only: Number() would also read '0x7', '0b1', '0o7', ' 7 ' and 'Infinity'.
   const v = Number(raw);
   if (raw.trim() === '' || !Number.isFinite(v)) throw new CliError(`--${name} must be a number, got '${raw}'`);
+  if (!DECIMAL.test(raw)) throw new CliError(`--${name} must be a decimal number, got '${raw}'`);
   if (s.type === 'int' && !Number.isInteger(v)) throw new CliError(`--${name} must be an integer, got '${raw}'`);
   if (s.min !== undefined && v < s.min) throw new CliError(`--${name} must be at least ${s.min}, got ${raw}`);
   if (s.max !== undefined && v > s.max) throw new CliError(`--${name} must be at most ${s.max}, got ${raw}`);

@@ -18,6 +18,8 @@ export interface Command {
   readonly summary: string;
   readonly usage: string;
   readonly flags: Readonly<Record<string, FlagSpec>>;
+  /** Added to the refusal of a stray positional argument (none takes one), e.g. "the text goes on stdin". */
+  readonly positionalHint?: string;
   run(args: Parsed, ctx: CommandContext): Promise<Record<string, unknown>>;
   /** How to print the result without --json; defaults to key: value lines. */
   format?(result: Record<string, unknown>): string;

@@ -4,7 +4,7 @@
  * on stderr and exit code 2, never a stack trace.
  */
 import { InputError } from '../errors';
-import { parseArgs } from './args';
+import { CliError, parseArgs } from './args';
 import { findCommand, listCommands, type CommandContext } from './commands';
 
 // The commands, registered from one explicit list (command-list.ts).
@@ -46,9 +46,14 @@ export async function run(argv: readonly string[]): Promise<number> {
   const twoWord = argv.length >= 2 && findCommand(`${argv[0]} ${argv[1]}`) ? 2 : 1;
   const name = twoWord === 2 ? `${argv[0]} ${argv[1]}` : argv[0];
   const rest = argv.slice(twoWord);
-  if (name === undefined || name === '--help' || name === 'help') {
+  if (name === undefined) {
+    // No command is a mistake: the usage goes to stderr (stdout stays clean) and the exit code is 2.
+    process.stderr.write(usage() + '\n');
+    return 2;
+  }
+  if (name === '--help' || name === 'help') {
     process.stdout.write(usage() + '\n');
-    return name === undefined ? 2 : 0;
+    return 0;
   }
   const cmd = findCommand(name);
   if (!cmd) {
@@ -67,9 +72,27 @@ export async function run(argv: readonly string[]): Promise<number> {
       process.stdout.write(lines.join('\n') + '\n');
       return 0;
     }
+    // No command takes positional arguments: a stray word is a typo or a missing --flag.
+    if (args.positional.length > 0) throw new CliError(`unexpected argument '${args.positional[0]}'${cmd.positionalHint ? ` (${cmd.positionalHint})` : ''}`);
     const json = args.flags.json === true;
-    const ctx: CommandContext = { json, log: (l) => process.stderr.write(l + '\n'), readStdin };
-    const result = await cmd.run(args, ctx);
+    // A refusal is exactly one stderr line: "note:" lines are held back until the command shows
+    // it is past its checks (it logs anything else, or finishes), and dropped if it is refused.
+    let notes: string[] | null = [];
+    const flushNotes = (): void => { if (notes) for (const n of notes) process.stderr.write(n + '\n'); notes = null; };
+    const log = (l: string): void => {
+      if (notes && l.startsWith('note:')) { notes.push(l); return; }
+      flushNotes();
+      process.stderr.write(l + '\n');
+    };
+    const ctx: CommandContext = { json, log, readStdin };
+    let result: Record<string, unknown>;
+    try {
+      result = await cmd.run(args, ctx);
+    } catch (e) {
+      if (!isUserError(e)) flushNotes(); // a crash keeps its context; a refusal stays one line
+      throw e;
+    }
+    flushNotes();
     process.stdout.write((json ? JSON.stringify(result) : (cmd.format ?? formatPlain)(result)) + '\n');
     return 0;
   } catch (e) {

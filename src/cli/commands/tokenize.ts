@@ -26,6 +26,7 @@ registerCommand({
   name: 'tokenize',
   summary: 'encode text from stdin into token ids (GPT-2 or a saved BPE tokenizer)',
   usage: 'literate-gpt tokenize [--encoding gpt2 | --tokenizer PATH] [--special] [--json] < text',
+  positionalHint: 'the text comes on stdin',
   flags: {
     encoding: { type: 'string', help: "a built-in encoding: 'gpt2' (default)", choices: ['gpt2'] },
     tokenizer: { type: 'string', help: 'a BpeTokenizer saved as JSON (BpeTokenizer.save)' },
