@@ -30,6 +30,7 @@ describe('image: CLI', function () {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lgpt-image-cli-'));
   const image = path.join(dir, 'image');
   const lm = path.join(dir, 'lm');
+  const guided = path.join(dir, 'guided');
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   before(() => {
@@ -39,6 +40,11 @@ describe('image: CLI', function () {
     exportImageCheckpoint(image, model, imageMeta(layout, uniformQuantizer(4)));
     saveCheckpoint(lm, model, { kind: 'lm', tokenizer: null });
     model.dispose();
+    // The same with the "no label" token that label dropout trains (what guidance needs).
+    const withNull = imageLayout(14, 14, 4, true);
+    const m2 = new GPT(makeConfig({ preset: 'pico', vocabSize: withNull.vocabSize, blockSize: withNull.blockSize }), { seed: 2 });
+    exportImageCheckpoint(guided, m2, imageMeta(withNull, uniformQuantizer(4)));
+    m2.dispose();
   });
 
   it('samples: {width, height, levels, palette, images} with N images of W·H levels; bad input exits 2 with one line', async () => {
@@ -61,6 +67,30 @@ describe('image: CLI', function () {
       assert.equal(ourLines(res.stderr).length, 1, res.stderr);
       assert.match(res.stderr, pattern);
       assert.doesNotMatch(res.stderr, /\n\s+at /, 'no stack trace');
+    }
+  });
+
+  it('guidance: sample image --guidance S and eval image --guidance S report what they used; a model without "no label" or a negative S exits 2', async () => {
+    const [sampled, evaluated, noNull, negative] = await Promise.all([
+      cli(['sample', 'image', '--checkpoint', guided, '--label', '7', '--n', '2', '--guidance', '2', '--json']),
+      cli(['eval', 'image', '--checkpoint', guided, '--samples', '1', '--guidance', '1.5', '--json']),
+      cli(['sample', 'image', '--checkpoint', image, '--label', '7', '--guidance', '2', '--json']),
+      cli(['sample', 'image', '--checkpoint', guided, '--label', '7', '--guidance', '-1', '--json']),
+    ]);
+    assert.equal(sampled.status, 0, sampled.stderr);
+    assert.equal((JSON.parse(sampled.stdout) as { images: number[][] }).images.length, 2);
+    assert.equal(evaluated.status, 0, evaluated.stderr);
+    const e = JSON.parse(evaluated.stdout) as Record<string, unknown>;
+    for (const key of ['bitsPerPixel', 'conditionalAccuracy', 'judgeAccuracyOnReal', 'diversity', 'diversityOfReal']) {
+      assert.equal(typeof e[key], 'number', `${key} in ${evaluated.stdout}`);
+    }
+    assert.equal(e.guidance, 1.5);
+    assert.equal(e.samplesPerLabel, 1);
+    for (const [res, pattern] of [[noNull, /without label dropout, so --guidance must be 1/], [negative, /guidance/]] as const) {
+      assert.equal(res.status, 2, res.stderr);
+      assert.equal(res.stdout, '');
+      assert.equal(ourLines(res.stderr).length, 1, res.stderr);
+      assert.match(res.stderr, pattern);
     }
   });
 });
