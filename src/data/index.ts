@@ -2,8 +2,10 @@
  * Datasets: pretraining text, spam classification, MNIST digits; deterministic splits; batching.
  * Only what notebooks and the CLI need is exported; helpers are tested through their modules.
  */
-export { CORPUS_NAMES, VAL_FRACTION, loadCorpus, unigramBaseline } from './corpus';
-export type { Corpus, CorpusName } from './corpus';
+export { CORPUS_NAMES, CORPUS_PARTS, VAL_FRACTION, corpusParts, corpusSizes, isCorpusName, loadCorpus, loadCorpusPart, unigramBaseline } from './corpus';
+export type { Corpus, CorpusName, CorpusPart, CorpusPartText } from './corpus';
+export { brownBeforeAfter, brownSamples } from './brown';
+export type { BrownSample } from './brown';
 export { countSequentialBatches, sampleBatch, sequentialBatches } from './batches';
 export type { TokenBatch } from './batches';
 export { DEFAULT_BODY_CHARS, classBalance, loadSpam, rawMessage, toText } from './spam';

@@ -7,8 +7,9 @@ import * as tf from '@tensorflow/tfjs';
 import { backendInfo } from '../engine/backend';
 import { MAX_WEIGHT_BYTES } from '../checkpoint/format';
 import { tokenizerFromJson } from '../checkpoint/tokenizer';
-import { CORPUS_NAMES, type CorpusName, loadCorpus } from '../data/corpus';
-import { sampleBatch, sequentialBatches } from '../data/batches';
+import { type Corpus, type CorpusName, type CorpusPart, corpusParts, isCorpusName, loadCorpus } from '../data/corpus';
+import { sampleBatch, sampleMixedBatch, sequentialBatches } from '../data/batches';
+import { loadCheckpoint } from '../checkpoint/io';
 import { InputError } from '../errors';
 import { type GPTConfig, isPreset, makeConfig, paramCount, type PresetName } from '../model/config';
 import { GPT } from '../model/gpt';
@@ -41,6 +42,17 @@ export interface LmTrainOptions {
   /** Validation batches of the final evaluation (0 = the whole validation text). */
   readonly finalEvalBatches: number;
   readonly seed: number;
+  /**
+   * Shares of the corpus's parts in training batches, in the order the corpus name lists them
+   * (normalised to sum 1). Absent: windows are drawn uniformly over the whole training text, so
+   * each part counts in proportion to its size.
+   */
+  readonly mix?: readonly number[];
+  /**
+   * A language-model checkpoint to start from (continued pretraining): its weights, its
+   * tokenizer and its model shape replace tokenizer, tokenizerVocab, preset and model.
+   */
+  readonly init?: string;
 }
 
 export const DEFAULT_LM_OPTIONS: LmTrainOptions = {
@@ -78,7 +90,13 @@ export { tokenizerFromJson };
  */
 function checkLmOptions(o: unknown, bad: (what: string) => never): LmTrainOptions {
   const { obj, num } = optionChecker(o, bad);
-  if (!(CORPUS_NAMES as readonly unknown[]).includes(obj.corpus)) bad(`corpus must be one of ${CORPUS_NAMES.join(', ')}`);
+  if (!isCorpusName(obj.corpus)) bad(`corpus must be a corpus name (parts joined by +), got ${JSON.stringify(obj.corpus)?.slice(0, 60)}`);
+  if (obj.mix !== undefined) {
+    const m = obj.mix;
+    const n = corpusParts(obj.corpus as string).length;
+    if (!Array.isArray(m) || m.length !== n || !m.every((w) => typeof w === 'number' && Number.isFinite(w) && w >= 0) || !m.some((w) => (w as number) > 0)) bad(`mix must be ${n} non-negative numbers, not all 0, one per corpus part`);
+  }
+  if (obj.init !== undefined && (typeof obj.init !== 'string' || obj.init.length === 0 || obj.init.length > 4096)) bad('init must be a checkpoint folder');
   if (obj.tokenizer !== 'char' && obj.tokenizer !== 'bpe') bad("tokenizer must be 'char' or 'bpe'");
   if (typeof obj.preset !== 'string' || !isPreset(obj.preset)) bad('preset must be a preset name');
   if (obj.model !== undefined && (typeof obj.model !== 'object' || obj.model === null || Array.isArray(obj.model))) bad('model must be an object of config overrides');
@@ -125,6 +143,24 @@ export function evaluateLm(model: GPT, ids: Int32Array, batchSize: number, maxBa
   return total / rowsSeen;
 }
 
+/** Bits per byte on one corpus part's held-out slice. */
+export interface PartScore { readonly valLoss: number; readonly bitsPerByte: number; readonly tokens: number; readonly bytes: number; readonly heldOut: string }
+
+/**
+ * Bits per byte of `model` on the held-out slice of every part of `corpus` (for Moby Dick, the
+ * headline validation text), each over the whole slice.
+ */
+export function evaluateCorpusParts(model: GPT, tokenizer: Tokenizer, corpus: Corpus, batchSize = 32): Partial<Record<CorpusPart, PartScore>> {
+  const out: Partial<Record<CorpusPart, PartScore>> = {};
+  for (const p of corpus.parts) {
+    const ids = Int32Array.from(tokenizer.encode(p.heldOut));
+    const bytes = Buffer.byteLength(p.heldOut, 'utf8');
+    const valLoss = evaluateLm(model, ids, batchSize);
+    out[p.name] = { valLoss, bitsPerByte: bitsPerByte(valLoss, ids.length, bytes), tokens: ids.length, bytes, heldOut: p.heldOutWhat };
+  }
+  return out;
+}
+
 /** Bits per UTF-8 byte of a text, from a per-token loss and the text's token/byte counts. */
 export function bitsPerByte(lossNatsPerToken: number, tokens: number, bytes: number): number {
   return (lossNatsPerToken * tokens) / (bytes * Math.LN2);
@@ -154,32 +190,54 @@ export async function trainLm(out: string, opts: Partial<LmTrainOptions>, resume
     state = resumed.state;
   } else {
     const o = checkLmOptions({ ...DEFAULT_LM_OPTIONS, ...opts }, (w) => { throw new InputError(`training option ${w}`); });
-    // Check the model's shape and size before the (possibly slow) tokenizer is trained: the
-    // vocabulary is not known yet, so use the largest it can be.
-    const probe = makeConfig({ preset: o.preset, ...o.model, vocabSize: o.tokenizer === 'bpe' ? o.tokenizerVocab : 1024 });
-    const needs = paramCount(probe) * 4 * 3; // weights + two AdamW moments, float32
-    if (needs > MAX_WEIGHT_BYTES) throw new InputError(`the model would have ${paramCount(probe).toLocaleString('en')} parameters: with its optimizer state more than a checkpoint holds (${MAX_WEIGHT_BYTES} bytes)`);
-    const corpus = loadCorpus(o.corpus);
-    const t0 = performance.now();
-    tokenizer = buildTokenizer(o, corpus.train);
-    log(`tokenizer: ${o.tokenizer}, ${tokenizer.vocabSize} tokens (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
-    const config = makeConfig({ preset: o.preset, ...o.model, vocabSize: tokenizer.vocabSize });
-    model = new GPT(config, { seed: o.seed });
-    state = newTrainState(o, o.seed, lmSettings(o));
+    if (o.init !== undefined) {
+      // Continued pretraining: the checkpoint's weights, tokenizer and shape; a fresh optimizer.
+      const ck = loadCheckpoint(o.init);
+      if (ck.moments) for (const t of [...ck.moments.m.values(), ...ck.moments.v.values()]) t.dispose();
+      if (ck.json.kind !== 'lm' || !ck.tokenizer) {
+        ck.model.dispose();
+        throw new InputError(`${o.init}: not a language-model checkpoint with a tokenizer (kind '${ck.json.kind}')`);
+      }
+      ({ model, tokenizer } = ck as unknown as { model: GPT; tokenizer: Tokenizer & { toJSON(): unknown } });
+      log(`init: weights and ${tokenizer.vocabSize}-token tokenizer from ${o.init} (${model.numParams().toLocaleString('en')} parameters; --preset, --tokenizer, --vocab and model flags do not apply)`);
+      state = newTrainState(o, o.seed, lmSettings(o));
+    } else {
+      // Check the model's shape and size before the (possibly slow) tokenizer is trained: the
+      // vocabulary is not known yet, so use the largest it can be.
+      const probe = makeConfig({ preset: o.preset, ...o.model, vocabSize: o.tokenizer === 'bpe' ? o.tokenizerVocab : 1024 });
+      const needs = paramCount(probe) * 4 * 3; // weights + two AdamW moments, float32
+      if (needs > MAX_WEIGHT_BYTES) throw new InputError(`the model would have ${paramCount(probe).toLocaleString('en')} parameters: with its optimizer state more than a checkpoint holds (${MAX_WEIGHT_BYTES} bytes)`);
+      const corpus = loadCorpus(o.corpus);
+      const t0 = performance.now();
+      tokenizer = buildTokenizer(o, corpus.train);
+      log(`tokenizer: ${o.tokenizer}, ${tokenizer.vocabSize} tokens (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+      const config = makeConfig({ preset: o.preset, ...o.model, vocabSize: tokenizer.vocabSize });
+      model = new GPT(config, { seed: o.seed });
+      state = newTrainState(o, o.seed, lmSettings(o));
+    }
   }
   const o = state.options;
   const corpus = loadCorpus(o.corpus);
-  const trainIds = Int32Array.from(tokenizer.encode(corpus.train));
+  // With a mix, each part is encoded on its own and batches draw from the parts by share;
+  // otherwise windows are drawn from the whole training text (the parts by size).
+  const partIds = o.mix ? corpus.parts.map((p) => Int32Array.from(tokenizer.encode(p.train))) : null;
+  const trainIds = partIds ? new Int32Array(0) : Int32Array.from(tokenizer.encode(corpus.train));
   const valIds = Int32Array.from(tokenizer.encode(corpus.val));
   const valBytes = Buffer.byteLength(corpus.val, 'utf8');
-  log(`data: ${trainIds.length} train / ${valIds.length} val tokens; model ${model.numParams().toLocaleString('en')} parameters on ${backendInfo().backend}`);
+  const mixSum = o.mix ? o.mix.reduce((a, b) => a + b, 0) : 1;
+  const parts = corpus.parts.map((p, k) => {
+    const mb = (Buffer.byteLength(p.train, 'utf8') / 1e6).toFixed(2);
+    return `${p.name} ${mb} MB${partIds ? ` / ${partIds[k].length} tokens, share ${(o.mix![k] / mixSum).toFixed(2)}` : ''}`;
+  });
+  const trainTokens = partIds ? partIds.reduce((a, p) => a + p.length, 0) : trainIds.length;
+  log(`data: ${corpus.name}: ${parts.join(' + ')}; ${trainTokens} train / ${valIds.length} val tokens (Moby Dick's last 10 %); model ${model.numParams().toLocaleString('en')} parameters on ${backendInfo().backend}`);
   const T = model.config.blockSize;
   const task: TrainTask<EvalPoint> = {
     model,
     settings: lmSettings(o),
     tokensPerMicroBatch: o.batchSize * T,
     loss: (step, micro, rng) => {
-      const b = sampleBatch(trainIds, o.batchSize, T, rng);
+      const b = partIds ? sampleMixedBatch(partIds, o.mix!, o.batchSize, T, rng) : sampleBatch(trainIds, o.batchSize, T, rng);
       return tf.tidy(() => model.lmLoss(tf.tensor2d(b.x, [o.batchSize, T], 'int32'), tf.tensor2d(b.y, [o.batchSize, T], 'int32'),
         { training: true, seed: dropoutSeed(o.seed, step, micro) }));
     },
