@@ -16,12 +16,17 @@ Works with the project's .venv and with Debian's python3-nbclient / python3-nbco
 """
 import argparse
 import json
+import os
 import sys
 import time
 
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+
+# Our nbconvert template (the lab one without CDN scripts; see scripts/offline-html.js).
+TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "nbconvert")
 
 
 def export_html(nb, path):
@@ -31,12 +36,24 @@ def export_html(nb, path):
     except ImportError:
         return "nbconvert is not installed"
     try:
-        body, _ = HTMLExporter().from_notebook_node(nb)
+        exporter = HTMLExporter(extra_template_basedirs=[TEMPLATES], template_name="lgpt-offline")
+        body, _ = exporter.from_notebook_node(nb)
     except Exception as e:  # an export problem must not hide the execution result
         return f"{type(e).__name__}: {e}"
     with open(path, "w", encoding="utf-8") as f:
         f.write(body)
     return None
+
+
+def sign(nb):
+    """Trust the outputs we just made, as JupyterLab does when it saves a notebook it ran: opened in
+    JupyterLab, an unsigned notebook's HTML outputs are sanitized and their scripts (plotly figures,
+    the interactive views) do not run. The signature goes into the user's Jupyter data folder."""
+    try:
+        from nbformat.sign import NotebookNotary
+        NotebookNotary().sign(nb)
+    except Exception as e:  # no writable data folder: the notebook still opens, untrusted
+        print(f"could not sign the executed notebook: {e}", file=sys.stderr)
 
 
 def main():
@@ -94,6 +111,7 @@ def main():
         result.update(status="kernel-error", error=f"{type(e).__name__}: {e}".strip())
     result["seconds"] = round(time.time() - t0, 2)
 
+    sign(nb)
     nbformat.write(nb, a.out_ipynb)
     if a.out_html:
         result["html_error"] = export_html(nb, a.out_html)

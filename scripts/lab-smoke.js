@@ -33,6 +33,42 @@ async function errorOutputs(page) {
       .filter((t) => /^(?:\w*(?:Error|Exception)(?: \[\w+\])?:|Uncaught |Unhandled |\d+:\d+ - )/m.test(t)));
 }
 
+/**
+ * Open `notebook` in the JupyterLab at `url`, wait for its kernel, Run All Cells and wait until every
+ * code cell has run; returns the time Run All was clicked. Throws (after a screenshot into workDir)
+ * when the kernel does not start or a cell fails.
+ */
+async function runAllCells(page, url, notebook, { workDir, timeoutS, t0 = Date.now(), logTail = () => '' }) {
+  await page.goto(url.replace('/lab?', `/lab/tree/${encodeURIComponent(notebook)}?`));
+  // The kernel is named in the notebook's metadata, so it starts without a dialog.
+  await page.waitForSelector('.jp-Notebook .jp-Cell', { timeout: 60_000 });
+  // The status bar is the reliable sign: the toolbar's indicator reads "idle" before a kernel exists,
+  // and Run All without a kernel opens a "Select Kernel" dialog.
+  await page.waitForFunction(() => /TypeScript \(literate-gpt\) \| Idle/.test(document.querySelector('.jp-StatusBar-Widget')?.parentElement?.textContent ?? ''),
+    null, { timeout: 180_000, polling: 500 }).catch(async (e) => {
+    await page.screenshot({ path: path.join(workDir, 'failure.png') });
+    throw new Error(`the kernel did not become idle: ${e.message.split('\n')[0]}\n${logTail()}`);
+  });
+  console.log(`lab-smoke: notebook open, kernel idle after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  // JupyterLab asks once whether to fetch news (no network here): answer it so it covers nothing.
+  await page.click('.jp-Notification-Toast-Close, .jp-toast-button:text-is("No")', { timeout: 2000 }).catch(() => {});
+
+  await page.click('.lm-MenuBar-itemLabel:text-is("Run")');
+  await page.click('.lm-Menu-itemLabel:text-is("Run All Cells")');
+  const t1 = Date.now();
+  // Done when every code cell has a number in its prompt (none "[*]" or "[ ]") and the kernel is idle.
+  await page.waitForFunction(() => {
+    const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].map((p) => p.textContent ?? '');
+    const idle = document.querySelector('.jp-Notebook-ExecutionIndicator[data-status="idle"]') !== null;
+    return idle && prompts.length > 0 && prompts.every((p) => /\[\d+\]/.test(p));
+  }, null, { timeout: timeoutS * 1000, polling: 500 }).catch(async (e) => {
+    await page.screenshot({ path: path.join(workDir, 'failure.png') });
+    const errs = await errorOutputs(page);
+    throw new Error(errs.length ? `a cell failed: ${errs[0].split('\n').find((l) => /Error|\d+:\d+ - /.test(l))}` : `cells did not finish: ${e.message.split('\n')[0]}`);
+  });
+  return t1;
+}
+
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const src = path.join(ROOT, 'notebooks', opts.notebook);
@@ -51,33 +87,7 @@ async function main() {
   });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 1600 } });
-    await page.goto(url.replace('/lab?', `/lab/tree/${encodeURIComponent(opts.notebook)}?`));
-    // The kernel is named in the notebook's metadata, so it starts without a dialog.
-    await page.waitForSelector('.jp-Notebook .jp-Cell', { timeout: 60_000 });
-    // The status bar is the reliable sign: the toolbar's indicator reads "idle" before a kernel exists,
-    // and Run All without a kernel opens a "Select Kernel" dialog.
-    await page.waitForFunction(() => /TypeScript \(literate-gpt\) \| Idle/.test(document.querySelector('.jp-StatusBar-Widget')?.parentElement?.textContent ?? ''),
-      null, { timeout: 180_000, polling: 500 }).catch(async (e) => {
-      await page.screenshot({ path: path.join(workDir, 'failure.png') });
-      throw new Error(`the kernel did not become idle: ${e.message.split('\n')[0]}\n${logTail()}`);
-    });
-    console.log(`lab-smoke: notebook open, kernel idle after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    // JupyterLab asks once whether to fetch news (no network here): answer it so it covers nothing.
-    await page.click('.jp-Notification-Toast-Close, .jp-toast-button:text-is("No")', { timeout: 2000 }).catch(() => {});
-
-    await page.click('.lm-MenuBar-itemLabel:text-is("Run")');
-    await page.click('.lm-Menu-itemLabel:text-is("Run All Cells")');
-    const t1 = Date.now();
-    // Done when every code cell has a number in its prompt (none "[*]" or "[ ]") and the kernel is idle.
-    await page.waitForFunction(() => {
-      const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].map((p) => p.textContent ?? '');
-      const idle = document.querySelector('.jp-Notebook-ExecutionIndicator[data-status="idle"]') !== null;
-      return idle && prompts.length > 0 && prompts.every((p) => /\[\d+\]/.test(p));
-    }, null, { timeout: opts.timeoutS * 1000, polling: 500 }).catch(async (e) => {
-      await page.screenshot({ path: path.join(workDir, 'failure.png') });
-      const errs = await errorOutputs(page);
-      throw new Error(errs.length ? `a cell failed: ${errs[0].split('\n').find((l) => /Error|\d+:\d+ - /.test(l))}` : `cells did not finish: ${e.message.split('\n')[0]}`);
-    });
+    const t1 = await runAllCells(page, url, opts.notebook, { workDir, timeoutS: opts.timeoutS, t0, logTail });
     const runS = (Date.now() - t1) / 1000;
     const errs = await errorOutputs(page);
     const plots = await page.$$eval('.js-plotly-plot', (n) => n.length);
@@ -109,3 +119,5 @@ if (require.main === module) {
     },
   );
 }
+
+module.exports = { errorOutputs, runAllCells };

@@ -7,7 +7,8 @@
 //   npm start -- --fast          LGPT_FAST=1 in the kernel's environment (CI uses this)
 //   npm start -- --timeout 600   seconds a single cell may run (default 1800)
 //
-// Writes out/NN-name.ipynb (executed), out/NN-name.html (nbconvert) and out/metrics.json, then a
+// Writes out/NN-name.ipynb (executed, signed), out/NN-name.html (nbconvert, readable offline: see
+// scripts/offline-html.js) and out/metrics.json, then a
 // table: notebook, status, time, metrics (from lg.reportMetrics, see src/viz/protocol.ts). Exits 1
 // when any notebook failed, naming the cell (index and first line) and its error; 2 when it cannot
 // run at all (no Jupyter client, nothing to run).
@@ -16,6 +17,7 @@ const cp = require('child_process');
 const fs = require('fs');
 const path = require('path');
 const { ROOT, KERNEL_NAME, JUPYTER_DATA, venvPython, canImport, linkSelf, writeKernelSpec } = require('./setup-jupyter');
+const { makeOfflineFile } = require('./offline-html');
 
 // Keep in step with src/viz/protocol.ts (test/viz.test.ts checks they agree).
 const METRICS_MIME = 'application/vnd.literate-gpt.metrics+json';
@@ -134,6 +136,17 @@ function ensureBuilt() {
   if (r.status !== 0) console.log('build failed (see above); using the dist/ that exists');
 }
 
+/** Put KaTeX into an export (scripts/offline-html.js); an error text if it would still fetch anything. */
+function offlineExport(html) {
+  if (!fs.existsSync(html)) return null;
+  try {
+    const left = makeOfflineFile(html);
+    return left.length > 0 ? `the HTML export still fetches from the network: ${left.join(', ')}` : null;
+  } catch (e) {
+    return `the HTML export could not be made offline: ${e instanceof Error ? e.message : e}`;
+  }
+}
+
 function runOne(python, file, opts, env) {
   const name = path.basename(file, '.ipynb');
   const outDir = path.join(ROOT, 'out');
@@ -152,8 +165,11 @@ function runOne(python, file, opts, env) {
     return { notebook: name, status: 'failed', seconds, metrics: {}, failure: { cell: null, source: '', error: `the runner crashed: ${why}` } };
   }
   if (run.html_error) console.log(`  (no HTML export for ${name}: ${run.html_error})`);
+  const exportError = run.html_error ? null : offlineExport(path.join(outDir, `${name}.html`));
   const nb = JSON.parse(fs.readFileSync(outNb, 'utf8'));
-  return { notebook: name, seconds, ...analyzeNotebook(nb, run) };
+  const result = { notebook: name, seconds, ...analyzeNotebook(nb, run) };
+  if (exportError !== null && result.status === 'ok') return { ...result, status: 'failed', failure: { cell: null, source: 'HTML export', error: exportError } };
+  return result;
 }
 
 function main() {
@@ -177,6 +193,8 @@ function main() {
   const env = {
     ...process.env,
     JUPYTER_PATH: [JUPYTER_DATA, process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter),
+    // As `npm run lab` has it (scripts/lab.js), so the signatures of executed notebooks are the ones it reads.
+    JUPYTER_DATA_DIR: JUPYTER_DATA,
     ...(fast ? { LGPT_FAST: '1' } : {}),
   };
   console.log(`running ${files.length} notebook(s) with ${path.relative(ROOT, python) || python}${fast ? ' in fast mode (LGPT_FAST=1)' : ''}`);
@@ -186,7 +204,7 @@ function main() {
     process.stdout.write(`  ${f} ... `);
     const r = runOne(python, path.join(nbDir, f), opts, env);
     console.log(`${r.status} (${r.seconds.toFixed(1)} s)`);
-    if (r.failure) console.log(`    ${r.failure.cell === null ? 'before any cell' : `cell[${r.failure.cell}] \`${r.failure.source}\``}: ${r.failure.error}`);
+    if (r.failure) console.log(`    ${r.failure.cell === null ? r.failure.source || 'before any cell' : `cell[${r.failure.cell}] \`${r.failure.source}\``}: ${r.failure.error}`);
     results.push(r);
   }
 
@@ -213,4 +231,4 @@ if (require.main === module) {
   }
 }
 
-module.exports = { METRICS_MIME, METRICS_MARKER, STDERR_ERROR, analyzeNotebook, collectMetrics, ensureBuilt, errorSummary, formatTable, listNotebooks, parseArgs };
+module.exports = { METRICS_MIME, METRICS_MARKER, STDERR_ERROR, analyzeNotebook, collectMetrics, ensureBuilt, errorSummary, findPython, formatTable, listNotebooks, parseArgs };

@@ -22,7 +22,7 @@ export interface AttentionModelViewOptions {
 const SMALL = 96;
 
 const CSS = `
-[data-lgpt-view="attention-model"] .lgpt-grid { display: grid; gap: 6px; align-items: center; }
+[data-lgpt-view="attention-model"] .lgpt-grid { display: grid; width: max-content; gap: 6px; align-items: center; justify-items: center; }
 [data-lgpt-view="attention-model"] .lgpt-grid .lgpt-axis { color: #666; font-size: 11px; text-align: center; }
 [data-lgpt-view="attention-model"] canvas.lgpt-small { cursor: pointer; border: 2px solid transparent; image-rendering: pixelated; }
 [data-lgpt-view="attention-model"] canvas.lgpt-small.lgpt-selected { border-color: #d62728; }

@@ -43,7 +43,7 @@ const CELL = 16;
 
 const CSS = `
 [data-lgpt-view="pixel-attention"] .lgpt-pair { display: flex; gap: 24px; align-items: flex-start; }
-[data-lgpt-view="pixel-attention"] .lgpt-pixels { display: grid; gap: 1px; background: #ccc; border: 1px solid #ccc; }
+[data-lgpt-view="pixel-attention"] .lgpt-pixels { display: grid; width: max-content; gap: 1px; background: #ccc; border: 1px solid #ccc; }
 [data-lgpt-view="pixel-attention"] .lgpt-pixels .lgpt-tok { width: ${CELL}px; height: ${CELL}px; }
 [data-lgpt-view="pixel-attention"] .lgpt-pixels .lgpt-tok.lgpt-focus { outline: 2px solid #d62728; outline-offset: -2px; }
 [data-lgpt-view="pixel-attention"] .lgpt-caption { text-align: center; color: #666; font-size: 12px; margin-top: 4px; }
