@@ -209,13 +209,13 @@ describe('classify: GPT-1 fine-tuning', () => {
   });
 
   describe('fine-tuning', () => {
-    it('a pico classifier overfits 8 examples (accuracy 1, the loss falls)', function () {
+    it('a pico classifier overfits 8 examples (accuracy 1, the loss falls)', async function () {
       this.timeout(60_000);
       const { model, tokenizer } = prepareClassifier(lmDir, 'pretrained', 1);
       const data: ClassifierBatchData = encodeClassifierData(tokenizer, [...SPAM, ...HAM], [1, 1, 1, 1, 0, 0, 0, 0], 12);
       const before = accuracyOf(predictProba(model, data), data.labels);
       const losses: number[] = [];
-      const res = finetune(model, data, data, { ...DEFAULT_FINETUNE, T: 12, epochs: 80, batchSize: 8, lr: 1e-2, weightDecay: 0, lambda: 0.5 },
+      const res = await finetune(model, data, data, { ...DEFAULT_FINETUNE, T: 12, epochs: 80, batchSize: 8, lr: 1e-2, weightDecay: 0, lambda: 0.5 },
         (p) => losses.push(p.loss));
       const probs = predictProba(model, data);
       assert.equal(res.steps, 80);

@@ -7,16 +7,18 @@
  * L1: the language-modelling loss on the same texts (the auxiliary objective; λ = 0.5 in the
  * paper). The model starts from a pretrained checkpoint, or from scratch for the ablation.
  */
+import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
+import { backendInfo } from '../engine/backend';
 import { Rng } from '../engine/random';
-import { loadCheckpoint } from '../checkpoint/io';
-import { check } from '../errors';
+import { type LoadedCheckpoint, loadCheckpoint, saveCheckpoint } from '../checkpoint/io';
+import { check, InputError } from '../errors';
 import type { SpamExample, SpamTask } from '../data/spam';
-import { toText } from '../data/spam';
+import { loadSpam, toText } from '../data/spam';
 import { classifierLogits } from '../model/classifier';
 import { GPT, crossEntropy } from '../model/gpt';
 import { BpeTokenizer } from '../tokenize/bpe';
-import { Trainer } from '../train/trainer';
+import { type EvalPointBase, type LoopSettings, loadForResume, newTrainState, optionChecker, runTraining, type TrainCallbacks, type TrainState, type TrainTask } from '../train/driver';
 import { type ClassifierBatchData, encodeClassifierData, EXTRACT, selectRows, START } from './inputs';
 import { extendVocabulary } from './vocab';
 
@@ -41,6 +43,10 @@ export interface FinetuneOptions {
   readonly dropout?: number;
   /** Context of the classifier in tokens; undefined keeps the pretrained model's (see extendVocabulary). */
   readonly context?: number;
+  /** Stop after this many minutes, the schedule fitted to them (0 or absent = no time limit). */
+  readonly minutes?: number;
+  /** Checkpoint every this many steps besides each epoch's end (absent: 50), when training into a folder. */
+  readonly saveEvery?: number;
 }
 
 /**
@@ -49,7 +55,7 @@ export interface FinetuneOptions {
  */
 export const DEFAULT_FINETUNE: FinetuneOptions = {
   task: 'subject', T: 32, bodyChars: 600, init: 'pretrained', lambda: 0.5, epochs: 4, batchSize: 32,
-  lr: 1e-3, weightDecay: 0.01, seed: 1, maxSteps: 0, dropout: 0,
+  lr: 1e-3, weightDecay: 0.01, seed: 1, maxSteps: 0, dropout: 0, minutes: 0, saveEvery: 50,
 };
 
 /** The subject+body task's own defaults: a 256-token context (its texts are ~270 tokens) and 3 epochs. */
@@ -59,6 +65,11 @@ export const LABELS = ['ham', 'spam'] as const;
 
 export interface FinetuneProgress { readonly step: number; readonly total: number; readonly loss: number; readonly epoch: number }
 
+/** An evaluation: the validation accuracy at the end of an epoch (or of a run cut short). */
+export interface ClassifierEvalPoint extends EvalPointBase { readonly valAccuracy: number }
+
+export type FinetuneState = TrainState<FinetuneOptions, ClassifierEvalPoint>;
+
 export interface FinetuneResult {
   readonly model: GPT;
   readonly tokenizer: BpeTokenizer;
@@ -66,7 +77,13 @@ export interface FinetuneResult {
   /** Validation accuracy after each epoch. */
   readonly valAccuracy: number[];
   readonly bestEpoch: number;
+  readonly state: FinetuneState;
+  /** Stopped by Ctrl-C (or `shouldStop`): the weights are the last step's, not the best epoch's. */
+  readonly stoppedEarly: boolean;
 }
+
+/** Where a run trained into a folder keeps the weights of its best epoch so far (removed at the end). */
+export const BEST_EPOCH_DIR = 'best-epoch';
 
 /**
  * The pretrained model with <s>/<e> added and a fresh 2-class head (or a scratch twin).
@@ -139,47 +156,157 @@ export function finetuneLoss(model: GPT, b: ClassifierBatchData, lambda: number,
   });
 }
 
-/**
- * Fine-tune `model` on train, pick the epoch with the best validation accuracy (its weights
- * are restored at the end).
- */
-export function finetune(model: GPT, train: ClassifierBatchData, val: ClassifierBatchData, o: FinetuneOptions,
-  onProgress?: (p: FinetuneProgress) => void, onEpoch?: (epoch: number, valAccuracy: number) => void): Omit<FinetuneResult, 'tokenizer'> {
-  check(train.T <= model.config.blockSize, `sequence length ${train.T} exceeds the model's context of ${model.config.blockSize} tokens`);
+/** Options from code, flags or a checkpoint being resumed, checked field by field. */
+function checkFinetuneOptions(o: unknown, bad: (what: string) => never): FinetuneOptions {
+  const { obj, num } = optionChecker(o, bad);
+  if (obj.task !== 'subject' && obj.task !== 'subject+body') bad("task must be 'subject' or 'subject+body'");
+  if (obj.init !== 'pretrained' && obj.init !== 'scratch') bad("init must be 'pretrained' or 'scratch'");
+  num('T', 3, 65536, true);
+  num('bodyChars', 0, 1_000_000, true);
+  num('lambda', 0, 100);
+  num('epochs', 1, 1_000_000, true);
+  num('batchSize', 1, 4096, true);
+  num('lr', 0, 1);
+  num('weightDecay', 0, 10);
+  num('seed', 0, 2 ** 32 - 1, true);
+  num('maxSteps', 0, 10_000_000, true);
+  if (obj.dropout !== undefined) num('dropout', 0, 0.99);
+  if (obj.context !== undefined) num('context', 3, 65536, true);
+  if (obj.minutes !== undefined) num('minutes', 0, 100_000);
+  if (obj.saveEvery !== undefined) num('saveEvery', 1, 10_000_000, true);
+  return obj as unknown as FinetuneOptions;
+}
+
+/** How the driver trains: an evaluation at the end of each epoch. */
+function finetuneSettings(o: FinetuneOptions, train: ClassifierBatchData): LoopSettings {
   const perEpoch = Math.ceil(train.n / o.batchSize);
-  const total = o.maxSteps > 0 ? Math.min(o.maxSteps, perEpoch * o.epochs) : perEpoch * o.epochs;
-  const decay = new Map(model.specs.map((s) => [s.name, s.decay]));
-  const trainer = new Trainer(model.params, (n) => decay.get(n) ?? false, {
+  return {
+    steps: o.maxSteps > 0 ? Math.min(o.maxSteps, perEpoch * o.epochs) : perEpoch * o.epochs,
+    minutes: o.minutes ?? 0, lr: o.lr, minLr: o.lr / 10,
     // GPT-1 warmed up linearly over 0.2 % of training; our runs are a few hundred steps, so we
     // warm up over 2 % (at least one step), then a cosine to lr/10.
-    schedule: { lr: o.lr, minLr: o.lr / 10, warmup: Math.max(1, Math.round(total * 0.02)), total },
-    gradAccum: 1, clip: 1, adamw: { weightDecay: o.weightDecay }, tokensPerMicroBatch: o.batchSize * train.T,
-  });
-  const rng = new Rng(o.seed);
-  const valAccuracy: number[] = [];
-  let best = -1;
-  let bestEpoch = 0;
+    warmupFor: (total) => Math.max(1, Math.round(total * 0.02)),
+    weightDecay: o.weightDecay, clip: 1, gradAccum: 1, evalEvery: perEpoch, saveEvery: o.saveEvery ?? 50,
+  };
+}
+
+/** Run (or continue) the driver on the classifier task; the best epoch's weights are restored at the end. */
+async function runFinetune(model: GPT, train: ClassifierBatchData, val: ClassifierBatchData, state: FinetuneState,
+  cb: FinetuneCallbacks, run: { out: string | null; resumed?: LoadedCheckpoint; tokenizer?: BpeTokenizer; meta?: Record<string, unknown> } = { out: null }): Promise<Omit<FinetuneResult, 'tokenizer'>> {
+  const o = state.options;
+  check(train.T <= model.config.blockSize, `sequence length ${train.T} exceeds the model's context of ${model.config.blockSize} tokens`);
+  const settings = finetuneSettings(o, train);
+  const perEpoch = settings.evalEvery;
+  // Each epoch visits the training rows in a fresh random order, drawn from the run's seed; a
+  // resumed run replays the draws up to its epoch, so it sees the rows in the same order.
+  const shuffler = new Rng(o.seed);
+  let order: number[] = [];
+  let orderEpoch = -1;
+  const orderOf = (epoch: number): number[] => {
+    for (; orderEpoch < epoch; orderEpoch++) {
+      order = Array.from({ length: train.n }, (_, i) => i);
+      for (let i = order.length - 1; i > 0; i--) { const j = shuffler.int(i + 1); [order[i], order[j]] = [order[j], order[i]]; }
+    }
+    return order;
+  };
+  const bestDir = run.out === null ? null : path.join(run.out, BEST_EPOCH_DIR);
   let bestWeights: Map<string, Float32Array> | null = null;
-  let step = 0;
-  for (let epoch = 0; epoch < o.epochs && step < total; epoch++) {
-    const order = Array.from({ length: train.n }, (_, i) => i);
-    for (let i = order.length - 1; i > 0; i--) { const j = rng.int(i + 1); [order[i], order[j]] = [order[j], order[i]]; }
-    for (let s = 0; s < perEpoch && step < total; s++) {
-      const b = selectRows(train, order.slice(s * o.batchSize, (s + 1) * o.batchSize));
-      const info = trainer.trainStep(() => finetuneLoss(model, b, o.lambda, true, (o.seed * 7919 + step) >>> 0));
-      step = info.step;
-      onProgress?.({ step, total, loss: info.loss, epoch });
-    }
-    const acc = accuracyOf(predictProba(model, val), val.labels);
-    valAccuracy.push(acc);
-    onEpoch?.(epoch + 1, acc);
-    if (acc > best) {
-      best = acc;
-      bestEpoch = epoch;
+  const bestOf = (h: readonly ClassifierEvalPoint[]): number => h.reduce((b, p, i) => (p.valAccuracy > h[b].valAccuracy ? i : b), 0);
+  const task: TrainTask<ClassifierEvalPoint> = {
+    model,
+    settings,
+    tokensPerMicroBatch: o.batchSize * train.T,
+    loss: (step) => {
+      const s = step % perEpoch;
+      const b = selectRows(train, orderOf(Math.floor(step / perEpoch)).slice(s * o.batchSize, (s + 1) * o.batchSize));
+      return finetuneLoss(model, b, o.lambda, true, (o.seed * 7919 + step) >>> 0);
+    },
+    evaluate: () => ({ valAccuracy: accuracyOf(predictProba(model, val), val.labels) }),
+    afterEval: () => {
+      if (bestOf(state.history) !== state.history.length - 1) return;
       bestWeights = new Map([...model.params].map(([k, v]) => [k, v.dataSync().slice() as Float32Array]));
+      if (bestDir) saveCheckpoint(bestDir, model, { kind: 'classifier', tokenizer: run.tokenizer?.toJSON() ?? null, meta: run.meta });
+    },
+    checkpoint: () => ({ kind: 'classifier', tokenizer: run.tokenizer?.toJSON() ?? null, meta: run.meta }),
+  };
+  const terminal = cb.terminal ? { label: 'train classifier ', describe: (p: ClassifierEvalPoint) => `epoch ${Math.ceil(p.step / perEpoch)}: validation accuracy ${(100 * p.valAccuracy).toFixed(2)} %` } : undefined;
+  const res = await runTraining({ task, state, out: run.out, resumed: run.resumed, terminal }, cb);
+  const valAccuracy = state.history.map((p) => p.valAccuracy);
+  const bestEpoch = bestOf(state.history);
+  if (!res.stoppedEarly && valAccuracy.length > 0 && bestEpoch !== valAccuracy.length - 1) {
+    // The best epoch's weights: kept in memory, or saved by an earlier process of a resumed run.
+    let best = bestWeights as Map<string, Float32Array> | null;
+    if (!best && bestDir) {
+      const ck = loadCheckpoint(bestDir);
+      best = new Map([...ck.model.params].map(([k, v]) => [k, v.dataSync() as Float32Array]));
+      ck.model.dispose();
     }
+    check(best !== null, 'the best epoch\'s weights are missing');
+    for (const [k, v] of best) { const t = tf.tensor(v, model.params.get(k)!.shape); model.params.get(k)!.assign(t); t.dispose(); }
   }
-  if (bestWeights) for (const [k, v] of bestWeights) { const t = tf.tensor(v, model.params.get(k)!.shape); model.params.get(k)!.assign(t); t.dispose(); }
-  trainer.dispose();
-  return { model, steps: step, valAccuracy, bestEpoch };
+  return { model, steps: res.steps, valAccuracy, bestEpoch, state, stoppedEarly: res.stoppedEarly };
+}
+
+export type FinetuneCallbacks = TrainCallbacks<FinetuneState, ClassifierEvalPoint> & {
+  /** For a command line: a progress bar and Ctrl-C handling (see train/driver.ts). */
+  readonly terminal?: boolean;
+};
+
+/**
+ * Fine-tune `model` on train in memory (no checkpoints), pick the epoch with the best validation
+ * accuracy (its weights are restored at the end).
+ */
+export async function finetune(model: GPT, train: ClassifierBatchData, val: ClassifierBatchData, o: FinetuneOptions,
+  onProgress?: (p: FinetuneProgress) => void, onEpoch?: (epoch: number, valAccuracy: number) => void): Promise<Omit<FinetuneResult, 'tokenizer'>> {
+  const settings = finetuneSettings(o, train);
+  const state: FinetuneState = newTrainState(o, o.seed, settings);
+  return runFinetune(model, train, val, state, {
+    onStep: (info) => onProgress?.({ step: info.step, total: state.scheduleSteps, loss: info.loss, epoch: Math.floor((info.step - 1) / settings.evalEvery) }),
+    onEval: (p) => onEpoch?.(Math.ceil(p.step / settings.evalEvery), p.valAccuracy),
+  });
+}
+
+/**
+ * Fine-tune the pretrained model in `pretrained` into folder `out` (or resume the run there), as
+ * `literate-gpt train classifier` does: checkpoints every `saveEvery` steps and at each epoch's
+ * end, and the best epoch's weights restored when the run completes. The spam data are encoded
+ * with the run's tokenizer and options.
+ */
+export async function trainClassifier(out: string, opts: FinetuneOptions, pretrained: string, resume: boolean, cb: FinetuneCallbacks = {}): Promise<FinetuneResult> {
+  const log = cb.onLog ?? (() => undefined);
+  const resumed = resume ? loadForResume<FinetuneOptions, ClassifierEvalPoint>(out, 'classifier', 'classifier', checkFinetuneOptions, ['valAccuracy'], log) : null;
+  let model: GPT;
+  let tokenizer: BpeTokenizer;
+  let state: FinetuneState | null = null;
+  let meta: Record<string, unknown>;
+  if (resumed) {
+    model = resumed.ck.model;
+    state = resumed.state;
+    meta = resumed.ck.json.meta;
+    try {
+      tokenizer = BpeTokenizer.fromJSON(resumed.ck.json.tokenizer);
+    } catch (e) {
+      model.dispose();
+      tf.dispose([...resumed.ck.moments!.m.values(), ...resumed.ck.moments!.v.values()]);
+      throw e;
+    }
+  } else {
+    const o = checkFinetuneOptions(opts, (w) => { throw new InputError(`training option ${w}`); });
+    ({ model, tokenizer } = prepareClassifier(pretrained, o.init, o.seed, { dropout: o.dropout, context: o.context }));
+    meta = { task: o.task, T: o.T, bodyChars: o.bodyChars, labels: [...LABELS], init: o.init, lambda: o.lambda, pretrained: path.basename(pretrained), options: o };
+  }
+  const o = state?.options ?? opts;
+  try {
+    check(o.T <= model.config.blockSize, `--seq ${o.T} exceeds the model's context of ${model.config.blockSize} tokens (--context lengthens it)`);
+    const ds = loadSpam();
+    const train = encodeSpam(tokenizer, ds.train, o);
+    const val = encodeSpam(tokenizer, ds.val, o);
+    state ??= newTrainState(o, o.seed, finetuneSettings(o, train));
+    log(`fine-tuning (${o.init}, λ=${o.lambda}, dropout ${model.config.dropout}) on ${train.n} ${o.task} examples, ${train.truncated} cut to ${o.T} tokens; ${backendInfo().backend}`);
+    const res = await runFinetune(model, train, val, state, cb, { out, resumed: resumed?.ck, tokenizer, meta });
+    return { ...res, tokenizer };
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
 }

@@ -2,8 +2,9 @@ export { encodeClassifierData, encodeForClassifier, EXTRACT, selectRows, START }
 export type { ClassifierBatchData } from './inputs';
 export { extendVocabulary } from './vocab';
 export {
-  accuracyOf, DEFAULT_BODY_FINETUNE, DEFAULT_FINETUNE, encodeSpam, finetune, finetuneLoss, LABELS, predictProba, prepareClassifier,
+  accuracyOf, BEST_EPOCH_DIR, DEFAULT_BODY_FINETUNE, DEFAULT_FINETUNE, encodeSpam, finetune, finetuneLoss, LABELS, predictProba, prepareClassifier,
+  trainClassifier,
 } from './finetune';
-export type { FinetuneOptions, FinetuneProgress, FinetuneResult } from './finetune';
+export type { ClassifierEvalPoint, FinetuneCallbacks, FinetuneOptions, FinetuneProgress, FinetuneResult, FinetuneState } from './finetune';
 export { evaluateClassifier, metricsFromProbs, spamBaselines } from './evaluate';
 export type { ClassifierMetrics } from './evaluate';

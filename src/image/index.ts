@@ -4,7 +4,7 @@
  *   quantize   gray values → a few levels (uniform or k-means), and back; the palette
  *   sequence   [label, p0 … p195] and the token-id layout (levels, then 10 label tokens)
  *   dataset    MNIST's fixed split as sequences; training batches
- *   train      the training driver (`literate-gpt train image`)
+ *   train      the pixel GPT's training task for the driver in train/driver.ts (`literate-gpt train image`)
  *   sample     batched sampling with a KV cache ("draw a 7")
  *   complete   completing the top half of real digits
  *   classifier the judge for conditional accuracy (a small MLP on real digits)

@@ -5,5 +5,7 @@ export { bitsPerByte, DEFAULT_LM_OPTIONS, evaluateLm, tokenizerFromJson, trainLm
 export type { EvalPoint, LmCallbacks, LmTrainOptions, LmTrainResult, LmTrainState } from './lm';
 export { learningRate } from './schedule';
 export type { LrSchedule } from './schedule';
+export { cappedWarmup, dropoutSeed, loadForResume, newTrainState, runTraining, validateTrainState } from './driver';
+export type { EvalPointBase, LoopSettings, TrainCallbacks, TrainOutcome, TrainRun, TrainState, TrainTask } from './driver';
 export { DivergedError, injectedNanStep, Trainer } from './trainer';
 export type { StepInfo, TrainerOptions } from './trainer';

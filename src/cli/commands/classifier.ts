@@ -2,8 +2,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { backendInfo, initBackend } from '../../engine';
-import { loadCheckpoint, readCheckpointJson, saveCheckpoint } from '../../checkpoint';
-import { DEFAULT_BODY_FINETUNE, DEFAULT_FINETUNE, encodeSpam, finetune, type FinetuneOptions, LABELS, prepareClassifier } from '../../classify/finetune';
+import { CHECKPOINT_FILE, loadCheckpoint, readCheckpointJson, saveCheckpoint } from '../../checkpoint';
+import { BEST_EPOCH_DIR, DEFAULT_BODY_FINETUNE, DEFAULT_FINETUNE, LABELS, trainClassifier } from '../../classify/finetune';
 import { encodeForClassifier } from '../../classify/inputs';
 import { evaluateClassifier, spamBaselines } from '../../classify/evaluate';
 import { loadSpam, type SpamTask } from '../../data/spam';
@@ -11,14 +11,13 @@ import { check } from '../../errors';
 import { BpeTokenizer } from '../../tokenize/bpe';
 import { get } from '../args';
 import { registerCommand } from '../commands';
-import { ProgressBar } from '../progress';
 
 const DEFAULT_PRETRAINED = 'data/checkpoints/lm';
 
 registerCommand({
   name: 'train classifier',
   summary: 'fine-tune the pretrained GPT to tell spam from ham (GPT-1 style)',
-  usage: 'literate-gpt train classifier [--pretrained DIR] [--task subject|subject+body] [--init pretrained|scratch] [--lambda 0.5] [--out DIR] [--json]',
+  usage: 'literate-gpt train classifier [--pretrained DIR] [--task subject|subject+body] [--init pretrained|scratch] [--lambda 0.5] [--minutes M] [--out DIR] [--resume] [--json]',
   flags: {
     pretrained: { type: 'string', help: `language-model checkpoint to start from (default ${DEFAULT_PRETRAINED}); its tokenizer is used either way` },
     task: { type: 'string', help: 'subject (default) or subject+body', choices: ['subject', 'subject+body'] },
@@ -34,66 +33,74 @@ registerCommand({
     seed: { type: 'int', help: 'random seed (default 1)', min: 0, max: 2 ** 32 - 1 },
     dropout: { type: 'number', help: `dropout while fine-tuning (default ${DEFAULT_FINETUNE.dropout}; the shipped LM was pretrained with 0.1)`, min: 0, max: 0.99 },
     out: { type: 'string', help: 'checkpoint folder to write (default out/checkpoints/classifier)' },
+    resume: { type: 'boolean', help: 'continue the run whose checkpoint is in --out' },
+    minutes: { type: 'number', help: 'stop after this many minutes (the LR schedule is fitted to it)', min: 0.01, max: 100_000 },
+    'save-every': { type: 'int', help: `checkpoint every N steps, besides each epoch's end (default ${DEFAULT_FINETUNE.saveEvery})`, min: 1, max: 10_000_000 },
   },
   async run({ flags, positional }, ctx) {
     check(positional.length === 0, `unexpected argument '${positional[0]}'`);
     const pretrained = get.str(flags, 'pretrained') ?? DEFAULT_PRETRAINED;
-    const lmJson = readCheckpointJson(pretrained); // fail early, before any work, on a bad folder
-    const task = (get.str(flags, 'task') ?? 'subject') as SpamTask;
-    const body = task === 'subject+body';
-    const context = get.num(flags, 'context') ?? (body ? Math.max(DEFAULT_BODY_FINETUNE.context, lmJson.config.blockSize) : undefined);
-    const o: FinetuneOptions = {
-      ...DEFAULT_FINETUNE,
-      task,
-      T: get.num(flags, 'seq') ?? (body ? context ?? lmJson.config.blockSize : 48),
-      init: (get.str(flags, 'init') ?? 'pretrained') as 'pretrained' | 'scratch',
-      lambda: get.num(flags, 'lambda') ?? DEFAULT_FINETUNE.lambda,
-      epochs: get.num(flags, 'epochs') ?? (body ? DEFAULT_BODY_FINETUNE.epochs : DEFAULT_FINETUNE.epochs),
-      maxSteps: get.num(flags, 'steps') ?? 0,
-      batchSize: get.num(flags, 'batch') ?? DEFAULT_FINETUNE.batchSize,
-      lr: get.num(flags, 'lr') ?? DEFAULT_FINETUNE.lr,
-      bodyChars: get.num(flags, 'body-chars') ?? DEFAULT_FINETUNE.bodyChars,
-      seed: get.num(flags, 'seed') ?? DEFAULT_FINETUNE.seed,
-      dropout: get.num(flags, 'dropout') ?? DEFAULT_FINETUNE.dropout,
-      context,
-    };
     const out = get.str(flags, 'out') ?? 'out/checkpoints/classifier';
+    const resume = get.bool(flags, 'resume');
+    const resuming = resume && fs.existsSync(path.join(out, CHECKPOINT_FILE));
+    let o = DEFAULT_FINETUNE; // a resumed run takes its options from the checkpoint
+    if (resuming) {
+      const ignored = Object.keys(flags).filter((k) => !['out', 'resume', 'json'].includes(k));
+      if (ignored.length > 0) ctx.log(`note: --resume continues with the checkpoint's own options; ignoring ${ignored.map((k) => `--${k}`).join(', ')}`);
+    } else {
+      const lmJson = readCheckpointJson(pretrained); // fail early, before any work, on a bad folder
+      const task = (get.str(flags, 'task') ?? 'subject') as SpamTask;
+      const body = task === 'subject+body';
+      const context = get.num(flags, 'context') ?? (body ? Math.max(DEFAULT_BODY_FINETUNE.context, lmJson.config.blockSize) : undefined);
+      o = {
+        ...DEFAULT_FINETUNE,
+        task,
+        T: get.num(flags, 'seq') ?? (body ? context ?? lmJson.config.blockSize : 48),
+        init: (get.str(flags, 'init') ?? 'pretrained') as 'pretrained' | 'scratch',
+        lambda: get.num(flags, 'lambda') ?? DEFAULT_FINETUNE.lambda,
+        epochs: get.num(flags, 'epochs') ?? (body ? DEFAULT_BODY_FINETUNE.epochs : DEFAULT_FINETUNE.epochs),
+        maxSteps: get.num(flags, 'steps') ?? 0,
+        batchSize: get.num(flags, 'batch') ?? DEFAULT_FINETUNE.batchSize,
+        lr: get.num(flags, 'lr') ?? DEFAULT_FINETUNE.lr,
+        bodyChars: get.num(flags, 'body-chars') ?? DEFAULT_FINETUNE.bodyChars,
+        seed: get.num(flags, 'seed') ?? DEFAULT_FINETUNE.seed,
+        dropout: get.num(flags, 'dropout') ?? DEFAULT_FINETUNE.dropout,
+        context,
+        minutes: get.num(flags, 'minutes') ?? 0,
+        saveEvery: get.num(flags, 'save-every') ?? DEFAULT_FINETUNE.saveEvery,
+      };
+    }
     await initBackend();
     const t0 = Date.now();
-    const { model, tokenizer } = prepareClassifier(pretrained, o.init, o.seed, { dropout: o.dropout, context: o.context });
-    check(o.T <= model.config.blockSize, `--seq ${o.T} exceeds the model's context of ${model.config.blockSize} tokens (--context lengthens it)`);
+    // Ctrl-C (SIGINT) or SIGTERM: the driver finishes the step, saves a resumable checkpoint and stops.
+    const res = await trainClassifier(out, o, pretrained, resume, { onLog: (l) => ctx.log(l), terminal: true });
+    const { model, tokenizer } = res;
+    o = res.state.options;
+    if (res.stoppedEarly) {
+      model.dispose();
+      return { checkpoint: path.resolve(out), steps: res.steps, valAccuracy: res.valAccuracy[res.valAccuracy.length - 1] ?? null, wallSeconds: (Date.now() - t0) / 1000, stoppedEarly: true };
+    }
     const ds = loadSpam();
-    const train = encodeSpam(tokenizer, ds.train, o);
-    const val = encodeSpam(tokenizer, ds.val, o);
-    ctx.log(`fine-tuning (${o.init}, λ=${o.lambda}, dropout ${model.config.dropout}) on ${train.n} ${task} examples, ${train.truncated} cut to ${o.T} tokens; ${backendInfo().backend}`);
-    let bar: ProgressBar | null = null;
-    const res = finetune(model, train, val, o, (p) => {
-      bar ??= new ProgressBar(p.total, 'train classifier ', 20);
-      bar.update(p.step, { epoch: p.epoch + 1, loss: p.loss });
-    }, (epoch, acc) => {
-      const line = `epoch ${epoch}: validation accuracy ${(100 * acc).toFixed(2)} %`;
-      if (bar) bar.note(line);
-      else ctx.log(line);
-    });
-    (bar as ProgressBar | null)?.done();
     const valEval = evaluateClassifier(model, tokenizer, ds.val, o);
     const test = evaluateClassifier(model, tokenizer, ds.test, o);
     const wallSeconds = (Date.now() - t0) / 1000;
     const metrics = { accuracy: test.metrics.accuracy, f1: test.metrics.f1, testLoss: test.metrics.loss, valAccuracy: res.valAccuracy[res.bestEpoch] };
-    saveCheckpoint(out, model, {
-      kind: 'classifier', tokenizer: tokenizer.toJSON(), dtype: 'float16',
-      meta: { task, T: o.T, bodyChars: o.bodyChars, labels: [...LABELS], init: o.init, lambda: o.lambda, pretrained: path.basename(pretrained), options: o },
-      metrics,
-    });
+    // The finished model replaces the resumable checkpoint: float16, without optimizer or train state.
+    const json = readCheckpointJson(out);
+    saveCheckpoint(out, model, { kind: 'classifier', tokenizer: tokenizer.toJSON(), dtype: 'float16', meta: json.meta, metrics });
+    fs.rmSync(path.join(out, BEST_EPOCH_DIR), { recursive: true, force: true });
     const manifest = {
       command: `literate-gpt train classifier ${process.argv.slice(4).join(' ')}`.trim(),
-      seed: o.seed, backend: backendInfo().backend, wallSeconds, steps: res.steps, options: o,
+      seed: o.seed, backend: backendInfo().backend, wallSeconds, trainSeconds: res.state.elapsedMs / 1000, steps: res.steps, options: o,
       valAccuracyPerEpoch: res.valAccuracy, bestEpoch: res.bestEpoch + 1,
       test: test.metrics, created: new Date().toISOString(),
     };
     fs.writeFileSync(path.join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
     model.dispose();
-    return { checkpoint: path.resolve(out), steps: res.steps, valLoss: valEval.metrics.loss, valAccuracy: metrics.valAccuracy, accuracy: metrics.accuracy, f1: metrics.f1, wallSeconds, tokensPerSecond: (res.steps * o.batchSize * o.T) / wallSeconds };
+    return {
+      checkpoint: path.resolve(out), steps: res.steps, valLoss: valEval.metrics.loss, valAccuracy: metrics.valAccuracy, accuracy: metrics.accuracy, f1: metrics.f1,
+      wallSeconds, tokensPerSecond: (res.steps * o.batchSize * o.T) / wallSeconds, stoppedEarly: false,
+    };
   },
 });
 
