@@ -8,32 +8,33 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { backendInfo, initBackend } from '../../engine';
-import { loadCheckpoint, saveCheckpoint } from '../../checkpoint';
+import { loadCheckpoint, readCheckpointJson, saveCheckpoint } from '../../checkpoint';
 import { loadCorpus } from '../../data/corpus';
 import { check } from '../../errors';
 import { bitsPerByte, evaluateLm, type LmTrainState, tokenizerFromJson } from '../../train/lm';
 import { get } from '../args';
 import { registerCommand } from '../commands';
-import { checkOutFolder } from './shared-flags';
-import { samePath } from '../output';
+import { checkCheckpointOut, removeStaleManifest } from '../output';
 
 registerCommand({
   name: 'export lm',
   summary: 'ship a trained language model: float16 weights, no optimizer state, a manifest',
-  usage: 'literate-gpt export lm --checkpoint DIR --out DIR [--command "how it was trained"] [--json]',
+  usage: 'literate-gpt export lm --checkpoint DIR --out DIR [--force] [--command "how it was trained"] [--json]',
   flags: {
     checkpoint: { type: 'string', help: 'the training checkpoint folder' },
     out: { type: 'string', help: 'the folder to write (e.g. data/checkpoints/lm)' },
     command: { type: 'string', help: 'the exact training command, recorded in the manifest' },
+    force: { type: 'boolean', help: 'replace the language model already in --out (never another kind)' },
   },
   async run({ flags, positional }, ctx) {
     check(positional.length === 0, `unexpected argument '${positional[0]}'`);
     const src = get.str(flags, 'checkpoint');
     const out = get.str(flags, 'out');
     check(src, '--checkpoint DIR is required');
+    checkCheckpointOut(out, { kind: 'lm', inputs: [['--checkpoint', src]], force: get.bool(flags, 'force'), writesManifest: true, log: ctx.log });
     check(out, '--out DIR is required');
-    check(!samePath(src, out), `--out ${out} is the --checkpoint folder (symbolic links followed): choose another`);
-    checkOutFolder(out); // never a folder of other files: the old checkpoint in it is replaced
+    const kind = readCheckpointJson(src).kind; // a wrong folder fails before tfjs starts
+    check(kind === 'lm', `${src}: a '${kind}' checkpoint, not a language model`);
     await initBackend();
     const ck = loadCheckpoint(src);
     check(ck.json.kind === 'lm', `${src}: a '${ck.json.kind}' checkpoint, not a language model`);
@@ -43,45 +44,48 @@ registerCommand({
     // Keep the curves and options (notebooks plot them), drop what only resuming needs.
     const shippedState = { options: state.options, history: state.history, trainCurve: state.trainCurve, tokensSeen: state.tokensSeen, elapsedMs: state.elapsedMs, scheduleSteps: state.scheduleSteps };
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lgpt-export-'));
-    saveCheckpoint(tmp, ck.model, { kind: 'lm', tokenizer: ck.json.tokenizer, dtype: 'float16', trainState: shippedState });
-    ck.model.dispose();
-    // Measure on what we ship.
-    const shipped = loadCheckpoint(tmp);
-    const tok = tokenizerFromJson(shipped.json.tokenizer);
-    const corpus = loadCorpus(state.options.corpus);
-    const valIds = Int32Array.from(tok.encode(corpus.val));
-    const valBytes = Buffer.byteLength(corpus.val, 'utf8');
-    ctx.log(`evaluating the float16 weights on ${valIds.length} validation tokens…`);
-    const valLoss = evaluateLm(shipped.model, valIds, 32);
-    const bpb = bitsPerByte(valLoss, valIds.length, valBytes);
-    const metrics = { valLoss, bitsPerByte: bpb };
-    // saveCheckpoint replaces the old checkpoint atomically; only a stale manifest must go first.
-    // (Not `rm -rf out`: with `--out .` or a typo that would delete whatever the folder held.)
-    fs.rmSync(path.join(out, 'manifest.json'), { force: true });
-    saveCheckpoint(out, shipped.model, { kind: 'lm', tokenizer: shipped.json.tokenizer, dtype: 'float16', trainState: shippedState, metrics });
-    fs.rmSync(tmp, { recursive: true, force: true });
-    const steps = state.history.length ? state.history[state.history.length - 1].step : 0;
-    const manifest = {
-      kind: 'lm',
-      command: get.str(flags, 'command') ?? null,
-      seed: state.options.seed,
-      backend: backendInfo().backend,
-      machine: `${os.cpus().length}× ${os.cpus()[0]?.model ?? 'cpu'}, ${os.platform()} ${os.arch()}`,
-      wallMinutes: state.elapsedMs / 60_000,
-      steps,
-      tokensSeen: state.tokensSeen,
-      parameters: shipped.model.numParams(),
-      config: shipped.model.config,
-      tokenizer: { kind: state.options.tokenizer, vocabSize: tok.vocabSize },
-      corpus: state.options.corpus,
-      validation: { tokens: valIds.length, bytes: valBytes, text: 'the last 10 % of Moby Dick' },
-      valLoss,
-      bitsPerByte: bpb,
-      history: state.history,
-      created: new Date().toISOString(),
-    };
-    fs.writeFileSync(path.join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
-    shipped.model.dispose();
-    return { checkpoint: path.resolve(out), steps, valLoss, bitsPerByte: bpb };
+    try {
+      saveCheckpoint(tmp, ck.model, { kind: 'lm', tokenizer: ck.json.tokenizer, dtype: 'float16', trainState: shippedState });
+      ck.model.dispose();
+      // Measure on what we ship.
+      const shipped = loadCheckpoint(tmp);
+      const tok = tokenizerFromJson(shipped.json.tokenizer);
+      const corpus = loadCorpus(state.options.corpus);
+      const valIds = Int32Array.from(tok.encode(corpus.val));
+      const valBytes = Buffer.byteLength(corpus.val, 'utf8');
+      ctx.log(`evaluating the float16 weights on ${valIds.length} validation tokens…`);
+      const valLoss = evaluateLm(shipped.model, valIds, 32);
+      const bpb = bitsPerByte(valLoss, valIds.length, valBytes);
+      const metrics = { valLoss, bitsPerByte: bpb };
+      // saveCheckpoint replaces the old checkpoint atomically; only a stale manifest of ours must go
+      // first (a user's was refused up front). Never `rm -rf out`: that deletes what the folder held.
+      removeStaleManifest(out);
+      saveCheckpoint(out, shipped.model, { kind: 'lm', tokenizer: shipped.json.tokenizer, dtype: 'float16', trainState: shippedState, metrics });
+      const steps = state.history.length ? state.history[state.history.length - 1].step : 0;
+      const manifest = {
+        kind: 'lm',
+        command: get.str(flags, 'command') ?? null,
+        seed: state.options.seed,
+        backend: backendInfo().backend,
+        machine: `${os.cpus().length}× ${os.cpus()[0]?.model ?? 'cpu'}, ${os.platform()} ${os.arch()}`,
+        wallMinutes: state.elapsedMs / 60_000,
+        steps,
+        tokensSeen: state.tokensSeen,
+        parameters: shipped.model.numParams(),
+        config: shipped.model.config,
+        tokenizer: { kind: state.options.tokenizer, vocabSize: tok.vocabSize },
+        corpus: state.options.corpus,
+        validation: { tokens: valIds.length, bytes: valBytes, text: 'the last 10 % of Moby Dick' },
+        valLoss,
+        bitsPerByte: bpb,
+        history: state.history,
+        created: new Date().toISOString(),
+      };
+      fs.writeFileSync(path.join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+      shipped.model.dispose();
+      return { checkpoint: path.resolve(out), steps, valLoss, bitsPerByte: bpb };
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true }); // also when the export fails (an unwritable --out)
+    }
   },
 });

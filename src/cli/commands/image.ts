@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { readCheckpointJson } from '../../checkpoint';
 import { backendInfo, initBackend } from '../../engine';
-import { check } from '../../errors';
+import { check, InputError } from '../../errors';
 import { completeImages, pickDigits } from '../../image/complete';
 import { exportImageCheckpoint, imageMeta, layoutFromCheckpoint, loadImageModel, readManifestEvaluation, writeManifest } from '../../image/checkpoint';
 import { loadImageData } from '../../image/dataset';
@@ -14,6 +14,9 @@ import { DEFAULT_IMAGE_TRAIN, type ImageTrainOptions, type ImageTrainState, trai
 import { grayGridPng } from '../../viz/png';
 import { get } from '../args';
 import { registerCommand } from '../commands';
+import { checkCheckpointOut, checkPngOut, removeStaleManifest } from '../output';
+import { checkStepFits } from '../resources';
+import { makeConfig } from '../../model/config';
 import { modelFlags, modelOverrides, trainFlags } from './shared-flags';
 
 const { block: _block, ...imageModelFlags } = modelFlags; // blockSize is always W·H
@@ -43,8 +46,9 @@ registerCommand({
   },
   async run({ flags, positional }, ctx) {
     check(positional.length === 0, `unexpected argument '${positional[0]}'`);
-    await initBackend();
     const out = get.str(flags, 'out') ?? 'out/train/image';
+    const resume = get.bool(flags, 'resume');
+    const { existing } = checkCheckpointOut(out, { kind: 'image', resume, canResume: true, force: get.bool(flags, 'force'), log: ctx.log });
     const d = DEFAULT_IMAGE_TRAIN;
     const opts: Partial<ImageTrainOptions> = {
       data: {
@@ -67,6 +71,15 @@ registerCommand({
       labelDropout: get.num(flags, 'label-dropout') ?? DEFAULT_CLI_LABEL_DROPOUT,
       ...(flags.seed !== undefined ? { seed: get.num(flags, 'seed') } : {}),
     };
+    if (!(existing && resume)) {
+      // One step must fit in memory (a resumed run keeps the size it was trained with). The
+      // vocabulary is the levels, ten labels and the "no label" token; the sequence is label + pixels.
+      const side = opts.data!.side;
+      const config = makeConfig({ preset: opts.preset, ...opts.model, vocabSize: opts.data!.levels + 11, blockSize: side * side + 1 });
+      checkStepFits(config, opts.batchSize ?? d.batchSize);
+    }
+    await initBackend();
+    if (existing && !resume) removeStaleManifest(out); // --force: it described the model being replaced
     const t0 = Date.now();
     const res = await trainImage(out, opts, get.bool(flags, 'resume'), { onLog: (l) => ctx.log(l), terminal: true });
     res.model.dispose();
@@ -135,13 +148,15 @@ registerCommand({
     rows: { type: 'int', help: 'with --complete: rows given to the model (default half the height)', min: 0, max: 27 },
     png: { type: 'string', help: 'also write the images as a PNG grid to this file' },
   },
-  async run({ flags, positional }) {
+  async run({ flags, positional }, ctx) {
     check(positional.length === 0, `unexpected argument '${positional[0]}'`);
     const dir = get.str(flags, 'checkpoint');
     check(dir, '--checkpoint DIR is required');
     const label = get.num(flags, 'label');
     check(label !== undefined, '--label D (a digit 0–9) is required');
     check(flags.rows === undefined || flags.complete, '--rows only applies with --complete');
+    const pngFile = get.str(flags, 'png');
+    checkPngOut(pngFile); // before sampling: a bad --png is found now, not after the work
     const { layout, quantizer } = layoutFromCheckpoint(readCheckpointJson(dir), dir);
     check(flags.rows === undefined || get.num(flags, 'rows')! < layout.height, `--rows must be below the image height ${layout.height}`);
     await initBackend();
@@ -157,6 +172,7 @@ registerCommand({
     if (flags.complete) {
       const data = loadImageData({ side: layout.width, levels: layout.levels, quantizer: quantizer.kind, nullLabel: layout.nullToken !== null }, quantizer);
       const picked = pickDigits(data.test, n, label);
+      if (picked.length < n) ctx.log(`note: the test set has ${picked.length} digits of label ${label}, not ${n}: completing those ${picked.length}`);
       const done = completeImages(model, layout, data.test, picked, { ...opts, rows: get.num(flags, 'rows') });
       images = done.map((c) => c.samples[0]);
       extra = { rows: get.num(flags, 'rows') ?? Math.floor(layout.height / 2), testIndices: picked, originals: done.map((c) => Array.from(c.original)) };
@@ -165,10 +181,13 @@ registerCommand({
     }
     const seconds = (performance.now() - t0) / 1000;
     model.dispose();
-    const pngFile = get.str(flags, 'png');
-    if (pngFile) {
-      fs.mkdirSync(path.dirname(path.resolve(pngFile)), { recursive: true });
-      fs.writeFileSync(pngFile, grayGridPng(images.map((x) => Array.from(x)), layout.width, layout.height, { palette, scale: 4 }));
+    if (pngFile !== undefined) {
+      try {
+        fs.mkdirSync(path.dirname(path.resolve(pngFile)), { recursive: true });
+        fs.writeFileSync(pngFile, grayGridPng(images.map((x) => Array.from(x)), layout.width, layout.height, { palette, scale: 4 }));
+      } catch (e) {
+        throw new InputError(`--png ${pngFile}: cannot write it (${(e as Error).message.split('\n')[0]})`);
+      }
     }
     return { width: layout.width, height: layout.height, levels: layout.levels, palette, label, seed: opts.seed, images: images.map((x) => Array.from(x)), seconds, ...extra };
   },
@@ -179,14 +198,14 @@ registerCommand({
   name: 'export image',
   summary: 'ship a trained image model: float16 weights, no optimizer state, evaluated, with manifest.json',
   usage: 'literate-gpt export image --checkpoint out/train/image --out data/checkpoints/image [--samples 10] [--json]',
-  flags: { ...evalFlags, out: { type: 'string', help: 'folder of the shipped checkpoint' } },
+  flags: { ...evalFlags, out: { type: 'string', help: 'folder of the shipped checkpoint' }, force: { type: 'boolean', help: 'replace the image model already in --out (never another kind)' } },
   async run({ flags, positional }, ctx) {
     check(positional.length === 0, `unexpected argument '${positional[0]}'`);
     const src = get.str(flags, 'checkpoint');
     check(src, '--checkpoint DIR (a training checkpoint) is required');
     const out = get.str(flags, 'out');
+    checkCheckpointOut(out, { kind: 'image', inputs: [['--checkpoint', src]], force: get.bool(flags, 'force'), writesManifest: true, log: ctx.log });
     check(out, '--out DIR is required');
-    check(path.resolve(out) !== path.resolve(src), '--out must differ from --checkpoint (the export drops the optimizer state)');
     const json = readCheckpointJson(src);
     layoutFromCheckpoint(json, src);
     const state = json.trainState as unknown as ImageTrainState | null;

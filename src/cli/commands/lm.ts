@@ -10,7 +10,10 @@ import { PRESETS } from '../../model/config';
 import { bitsPerByte, DEFAULT_LM_OPTIONS, evaluateCorpusParts, evaluateLm, type LmTrainOptions, tokenizerFromJson, trainLm } from '../../train/lm';
 import { get } from '../args';
 import { registerCommand } from '../commands';
-import { checkOutFolder, modelFlags, modelOverrides, trainFlags } from './shared-flags';
+import { checkCheckpointOut, removeStaleManifest } from '../output';
+import { checkStepFits } from '../resources';
+import { makeConfig } from '../../model/config';
+import { modelFlags, modelOverrides, trainFlags } from './shared-flags';
 
 registerCommand({
   name: 'train lm',
@@ -28,7 +31,14 @@ registerCommand({
   async run({ flags, positional }, ctx) {
     check(positional.length === 0, `unexpected argument '${positional[0]}'`);
     const out = get.str(flags, 'out') ?? 'out/checkpoints/lm';
-    checkOutFolder(out);
+    // Before any work: --out is checked (a checkpoint in it is continued only with --resume and
+    // replaced only with --force), and one step of the requested size must fit in memory.
+    const { existing } = checkCheckpointOut(out, { kind: 'lm', inputs: [['--init', get.str(flags, 'init')]], resume: get.bool(flags, 'resume'), canResume: true, force: get.bool(flags, 'force'), log: ctx.log });
+    if (!(existing && get.bool(flags, 'resume')) && flags.init === undefined) {
+      // The vocabulary is not known before the tokenizer is built: the largest it can be (as train/lm.ts's probe).
+      const vocabSize = get.str(flags, 'tokenizer') === 'bpe' ? get.num(flags, 'vocab') ?? DEFAULT_LM_OPTIONS.tokenizerVocab : 1024;
+      checkStepFits(makeConfig({ preset: (get.str(flags, 'preset') ?? 'nano') as LmTrainOptions['preset'], ...modelOverrides(flags), vocabSize }), get.num(flags, 'batch') ?? DEFAULT_LM_OPTIONS.batchSize);
+    }
     const resuming = get.bool(flags, 'resume') && fs.existsSync(path.join(out, CHECKPOINT_FILE));
     if (resuming) {
       const ignored = Object.keys(flags).filter((k) => !['out', 'resume', 'json'].includes(k));
@@ -63,6 +73,7 @@ registerCommand({
     };
     // Ctrl-C (SIGINT) or `kill` (SIGTERM): the driver finishes the step, saves a checkpoint and
     // stops; the result is reported as usual (stoppedEarly) and the exit status is 0.
+    if (existing && !get.bool(flags, 'resume')) removeStaleManifest(out); // --force: it described the model being replaced
     const t0 = Date.now();
     const res = await trainLm(out, opts, get.bool(flags, 'resume'), { onLog: (l) => ctx.log(l), terminal: true });
     res.model.dispose();

@@ -1,8 +1,4 @@
 /** Flags shared by the `train` commands (imported by them; it registers no command). */
-import * as fs from 'fs';
-import * as path from 'path';
-import { CHECKPOINT_FILE } from '../../checkpoint/format';
-import { check, InputError } from '../../errors';
 import type { FlagSpec, Flags } from '../args';
 import { get } from '../args';
 import type { GPTConfig } from '../../model/config';
@@ -14,6 +10,7 @@ export const trainFlags: Record<string, FlagSpec> = {
   minutes: { type: 'number', help: 'stop after this many minutes (the LR schedule is fitted to it)', min: 0.01, max: 100_000 },
   out: { type: 'string', help: 'checkpoint folder to write' },
   resume: { type: 'boolean', help: 'continue from the checkpoint in --out' },
+  force: { type: 'boolean', help: 'replace the checkpoint already in --out (never one of another kind)' },
   batch: { type: 'int', help: 'sequences per micro-batch', min: 1, max: 4096 },
   accum: { type: 'int', help: 'micro-batches per optimizer step (gradient accumulation)', min: 1, max: 1024 },
   lr: { type: 'number', help: 'peak learning rate', min: 1e-7, max: 1 },
@@ -38,23 +35,4 @@ export function modelOverrides(flags: Flags): Partial<Omit<GPTConfig, 'vocabSize
   if (flags.block !== undefined) o.blockSize = get.num(flags, 'block');
   if (flags.dropout !== undefined) o.dropout = get.num(flags, 'dropout');
   return o;
-}
-
-/** Files a checkpoint folder may hold (a save also removes stale `weights-*.bin` in it). */
-const CHECKPOINT_FOLDER_FILE = /^(checkpoint\.json|weights-.*\.bin|manifest\.json|\.checkpoint\.json\..*\.tmp)$/;
-
-/**
- * Check a folder that a command will write a checkpoint into, before any work starts: it may
- * be absent, empty, or a checkpoint folder — not a file, and not a folder of other things
- * (`--out .` would otherwise scatter checkpoint files into it and delete any weights-*.bin there).
- */
-export function checkOutFolder(out: string, flag = '--out'): void {
-  check(out.trim() !== '', `${flag} is empty: give a folder for the checkpoint`);
-  if (!fs.existsSync(out)) return;
-  if (!fs.statSync(out).isDirectory()) throw new InputError(`${flag} ${out}: exists and is not a folder`);
-  // Hidden files (.gitkeep, .gitignore) are left alone by saves, so they may stay.
-  const other = fs.readdirSync(out).filter((f) => !CHECKPOINT_FOLDER_FILE.test(f) && !f.startsWith('.'));
-  if (other.length > 0 && !fs.existsSync(path.join(out, CHECKPOINT_FILE))) {
-    throw new InputError(`${flag} ${out}: a folder of other files (${other.slice(0, 3).join(', ')}${other.length > 3 ? ', …' : ''}), not a checkpoint folder; choose a new or empty one`);
-  }
 }
