@@ -11,6 +11,8 @@ import { check } from '../../errors';
 import { BpeTokenizer } from '../../tokenize/bpe';
 import { get } from '../args';
 import { registerCommand } from '../commands';
+import { checkCheckpointOut, removeStaleManifest } from '../output';
+import { checkStepFits } from '../resources';
 
 const DEFAULT_PRETRAINED = 'data/checkpoints/lm';
 
@@ -33,6 +35,7 @@ registerCommand({
     seed: { type: 'int', help: 'random seed (default 1)', min: 0, max: 2 ** 32 - 1 },
     dropout: { type: 'number', help: `dropout while fine-tuning (default ${DEFAULT_FINETUNE.dropout}; the shipped LM was pretrained with 0.1)`, min: 0, max: 0.99 },
     out: { type: 'string', help: 'checkpoint folder to write (default out/checkpoints/classifier)' },
+    force: { type: 'boolean', help: 'replace the classifier already in --out (never another kind)' },
     resume: { type: 'boolean', help: 'continue the run whose checkpoint is in --out' },
     minutes: { type: 'number', help: 'stop after this many minutes (the LR schedule is fitted to it)', min: 0.01, max: 100_000 },
     'save-every': { type: 'int', help: `checkpoint every N steps, besides each epoch's end (default ${DEFAULT_FINETUNE.saveEvery})`, min: 1, max: 10_000_000 },
@@ -42,6 +45,9 @@ registerCommand({
     const pretrained = get.str(flags, 'pretrained') ?? DEFAULT_PRETRAINED;
     const out = get.str(flags, 'out') ?? 'out/checkpoints/classifier';
     const resume = get.bool(flags, 'resume');
+    // Before any work: --out is checked (a classifier in it is continued only with --resume,
+    // replaced only with --force; never the --pretrained folder, never another kind).
+    const { existing } = checkCheckpointOut(out, { kind: 'classifier', inputs: [['--pretrained', pretrained]], resume, canResume: true, force: get.bool(flags, 'force'), writesManifest: true, log: ctx.log });
     const resuming = resume && fs.existsSync(path.join(out, CHECKPOINT_FILE));
     let o = DEFAULT_FINETUNE; // a resumed run takes its options from the checkpoint
     if (resuming) {
@@ -69,8 +75,11 @@ registerCommand({
         minutes: get.num(flags, 'minutes') ?? 0,
         saveEvery: get.num(flags, 'save-every') ?? DEFAULT_FINETUNE.saveEvery,
       };
+      // One step must fit in memory: the pretrained shape, its context lengthened to --context.
+      checkStepFits({ ...lmJson.config, blockSize: Math.max(lmJson.config.blockSize, context ?? 0) }, o.batchSize, o.T);
     }
     await initBackend();
+    if (existing && !resume) removeStaleManifest(out); // --force: it described the model being replaced
     const t0 = Date.now();
     // Ctrl-C (SIGINT) or SIGTERM: the driver finishes the step, saves a resumable checkpoint and stops.
     const res = await trainClassifier(out, o, pretrained, resume, { onLog: (l) => ctx.log(l), terminal: true });
@@ -143,6 +152,7 @@ registerCommand({
   name: 'classify',
   summary: 'label a text on stdin as ham or spam',
   usage: 'echo "Subject: cheap meds" | literate-gpt classify [--checkpoint DIR] [--json]',
+  positionalHint: 'the text goes on stdin',
   flags: { checkpoint: { type: 'string', help: 'classifier checkpoint folder (default data/checkpoints/classifier)' } },
   async run({ flags, positional }, ctx) {
     check(positional.length === 0, `unexpected argument '${positional[0]}' (the text goes on stdin)`);
