@@ -247,10 +247,7 @@ async function runFinetune(model: GPT, train: ClassifierBatchData, val: Classifi
   return { model, steps: res.steps, valAccuracy, bestEpoch, state, stoppedEarly: res.stoppedEarly };
 }
 
-export type FinetuneCallbacks = TrainCallbacks<FinetuneState, ClassifierEvalPoint> & {
-  /** For a command line: a progress bar and Ctrl-C handling (see train/driver.ts). */
-  readonly terminal?: boolean;
-};
+export type FinetuneCallbacks = TrainCallbacks<FinetuneState, ClassifierEvalPoint>;
 
 /**
  * Fine-tune `model` on train in memory (no checkpoints), pick the epoch with the best validation

@@ -10,31 +10,19 @@ import { backendInfo } from '../engine/backend';
 import { check, InputError } from '../errors';
 import { type GPTConfig, isPreset, makeConfig, type PresetName } from '../model/config';
 import { GPT } from '../model/gpt';
-import { cappedWarmup, dropoutSeed, loadForResume, type LoopSettings, newTrainState, optionChecker, runTraining, type TrainCallbacks, type TrainState, type TrainTask } from '../train/driver';
+import { checkLoopOptions, dropoutSeed, loadForResume, type LoopOptions, loopSettings, newTrainState, optionChecker, runTraining, type TrainCallbacks, type TrainState, type TrainTask } from '../train/driver';
 import { imageMeta, layoutFromCheckpoint } from './checkpoint';
 import { DEFAULT_IMAGE_DATA, type ImageData, type ImageDataConfig, loadImageData, sampleImageBatch, takeSequences, everyKth } from './dataset';
 import { pixelNll } from './eval';
 import { initPositions2d } from './positions';
 
-export interface ImageTrainOptions {
+export interface ImageTrainOptions extends LoopOptions {
   readonly data: ImageDataConfig;
   readonly preset: PresetName;
   /** Overrides of the preset (blockSize is always W·H). */
   readonly model?: Partial<Omit<GPTConfig, 'vocabSize' | 'blockSize'>>;
   /** Start the position table at 2-D sinusoids ('2d', see positions.ts) or GPT-2's random init ('learned'). */
   readonly positions: '2d' | 'learned';
-  readonly batchSize: number;
-  readonly gradAccum: number;
-  /** Stop after this many optimizer steps… */
-  readonly steps: number;
-  /** …or after this many minutes of training, whichever comes first (0 = no time limit). */
-  readonly minutes: number;
-  readonly lr: number;
-  readonly minLr: number;
-  readonly warmup: number;
-  readonly weightDecay: number;
-  readonly clip: number;
-  readonly evalEvery: number;
   /** Test digits scored at each periodic evaluation (the final one scores all 999). */
   readonly evalImages: number;
   /**
@@ -43,7 +31,6 @@ export interface ImageTrainOptions {
    * classifier-free guidance needs (sample.ts).
    */
   readonly labelDropout: number;
-  readonly seed: number;
   /** The command line that started the run (for the manifest), if any. */
   readonly command?: string;
 }
@@ -57,10 +44,7 @@ export interface ImageEvalPoint { readonly step: number; readonly trainLoss: num
 
 export type ImageTrainState = TrainState<ImageTrainOptions, ImageEvalPoint>;
 
-export type ImageTrainCallbacks = TrainCallbacks<ImageTrainState, ImageEvalPoint> & {
-  /** For a command line: a progress bar and Ctrl-C handling (see train/driver.ts). */
-  readonly terminal?: boolean;
-};
+export type ImageTrainCallbacks = TrainCallbacks<ImageTrainState, ImageEvalPoint>;
 
 export interface ImageTrainResult {
   readonly model: GPT;
@@ -86,30 +70,13 @@ function checkImageOptions(o: unknown, bad: (what: string) => never): ImageTrain
   if (typeof obj.preset !== 'string' || !isPreset(obj.preset)) bad('preset must be a preset name');
   if (obj.model !== undefined && (typeof obj.model !== 'object' || obj.model === null || Array.isArray(obj.model))) bad('model must be an object of config overrides');
   if (obj.positions !== '2d' && obj.positions !== 'learned') bad("positions must be '2d' or 'learned'");
-  num('batchSize', 1, 4096, true);
-  num('gradAccum', 1, 1024, true);
-  num('steps', 1, 10_000_000, true);
-  num('minutes', 0, 100_000);
-  num('lr', 0, 1);
-  num('minLr', 0, 1);
-  num('warmup', 0, 1_000_000, true);
-  num('weightDecay', 0, 10);
-  num('clip', 0, 1e6);
-  num('evalEvery', 1, 1_000_000, true);
+  checkLoopOptions(num);
   num('evalImages', 1, 1_000_000, true);
   if (obj.labelDropout !== undefined) num('labelDropout', 0, 0.99); // absent in older checkpoints
-  num('seed', 0, 2 ** 32 - 1, true);
   if (obj.command !== undefined && typeof obj.command !== 'string') bad('command must be a string');
   return obj as unknown as ImageTrainOptions;
 }
 
-/** How the driver trains with these options. */
-function imageSettings(o: ImageTrainOptions): LoopSettings {
-  return {
-    steps: o.steps, minutes: o.minutes, lr: o.lr, minLr: o.minLr, warmupFor: cappedWarmup(o.warmup), weightDecay: o.weightDecay,
-    clip: o.clip, gradAccum: o.gradAccum, evalEvery: o.evalEvery, saveEvery: Infinity,
-  };
-}
 
 /**
  * Train (or resume) a pixel GPT into folder `out`. Pass `data` to reuse loaded digits (tests pass
@@ -140,7 +107,7 @@ export async function trainImage(out: string, opts: Partial<ImageTrainOptions>, 
     const config = makeConfig({ preset: o.preset, ...o.model, vocabSize: data.layout.vocabSize, blockSize: data.layout.blockSize });
     model = new GPT(config, { seed: o.seed });
     if (o.positions === '2d') initPositions2d(model, data.layout);
-    state = newTrainState(o, o.seed, imageSettings(o));
+    state = newTrainState(o, o.seed, loopSettings(o));
   }
   const o = state.options;
   const { layout, quantizer } = data;
@@ -155,7 +122,7 @@ export async function trainImage(out: string, opts: Partial<ImageTrainOptions>, 
   const train = data.train;
   const task: TrainTask<ImageEvalPoint> = {
     model,
-    settings: imageSettings(o),
+    settings: loopSettings(o),
     tokensPerMicroBatch: o.batchSize * T,
     loss: (step, micro, rng) => {
       const b = sampleImageBatch(train, layout, o.batchSize, rng, o.labelDropout ?? 0);

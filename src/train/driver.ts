@@ -48,6 +48,48 @@ export interface LoopSettings {
   readonly saveEvery: number;
 }
 
+/** The hyperparameters that the language model and the pixel GPT share (their options extend it). */
+export interface LoopOptions {
+  /** Sequences per micro-batch. */
+  readonly batchSize: number;
+  /** Micro-batches whose gradients are averaged into one update. */
+  readonly gradAccum: number;
+  /** Stop after this many optimizer steps… */
+  readonly steps: number;
+  /** …or after this many minutes of training, whichever comes first (0 = no time limit). */
+  readonly minutes: number;
+  readonly lr: number;
+  readonly minLr: number;
+  readonly warmup: number;
+  readonly weightDecay: number;
+  readonly clip: number;
+  readonly evalEvery: number;
+  readonly seed: number;
+}
+
+/** Check LoopOptions' fields with an optionChecker's `num`. */
+export function checkLoopOptions(num: (k: keyof LoopOptions, lo: number, hi: number, int?: boolean) => void): void {
+  num('batchSize', 1, 4096, true);
+  num('gradAccum', 1, 1024, true);
+  num('steps', 1, 10_000_000, true);
+  num('minutes', 0, 100_000);
+  num('lr', 0, 1);
+  num('minLr', 0, 1);
+  num('warmup', 0, 1_000_000, true);
+  num('weightDecay', 0, 10);
+  num('clip', 0, 1e6);
+  num('evalEvery', 1, 1_000_000, true);
+  num('seed', 0, 2 ** 32 - 1, true);
+}
+
+/** How the driver trains with LoopOptions: warmup capped for short runs, a checkpoint at each evaluation. */
+export function loopSettings(o: LoopOptions): LoopSettings {
+  return {
+    steps: o.steps, minutes: o.minutes, lr: o.lr, minLr: o.minLr, warmupFor: cappedWarmup(o.warmup), weightDecay: o.weightDecay,
+    clip: o.clip, gradAccum: o.gradAccum, evalEvery: o.evalEvery, saveEvery: Infinity,
+  };
+}
+
 /** What every evaluation records; a task adds its own metrics. */
 export interface EvalPointBase {
   readonly step: number;
@@ -92,6 +134,8 @@ export interface TrainCallbacks<S, P> {
   onLog?(line: string): void;
   /** Polled before each step; true stops training after saving a checkpoint. */
   shouldStop?(): boolean;
+  /** For a command line: a progress bar, and Ctrl-C/SIGTERM stop the run (the task passes TrainRun.terminal). */
+  readonly terminal?: boolean;
 }
 
 export interface TrainRun<O, P extends EvalPointBase> {

@@ -16,32 +16,19 @@ import { GPT } from '../model/gpt';
 import { BpeTokenizer } from '../tokenize/bpe';
 import { CharTokenizer } from '../tokenize/char';
 import type { Tokenizer } from '../tokenize/tokenizer';
-import { cappedWarmup, dropoutSeed, loadForResume, type LoopSettings, newTrainState, optionChecker, runTraining, type TrainCallbacks, type TrainState, type TrainTask, validateTrainState } from './driver';
+import { checkLoopOptions, dropoutSeed, loadForResume, type LoopOptions, loopSettings, newTrainState, optionChecker, runTraining, type TrainCallbacks, type TrainState, type TrainTask, validateTrainState } from './driver';
 
-export interface LmTrainOptions {
+export interface LmTrainOptions extends LoopOptions {
   readonly corpus: CorpusName;
   /** 'char', or 'bpe' with tokenizerVocab tokens (trained on the training text). */
   readonly tokenizer: 'char' | 'bpe';
   readonly tokenizerVocab: number;
   readonly preset: PresetName;
   readonly model?: Partial<Omit<GPTConfig, 'vocabSize'>>;
-  readonly batchSize: number;
-  readonly gradAccum: number;
-  /** Stop after this many optimizer steps… */
-  readonly steps: number;
-  /** …or after this many minutes of training, whichever comes first (0 = no time limit). */
-  readonly minutes: number;
-  readonly lr: number;
-  readonly minLr: number;
-  readonly warmup: number;
-  readonly weightDecay: number;
-  readonly clip: number;
-  readonly evalEvery: number;
   /** Validation batches per periodic evaluation. */
   readonly evalBatches: number;
   /** Validation batches of the final evaluation (0 = the whole validation text). */
   readonly finalEvalBatches: number;
-  readonly seed: number;
   /**
    * Shares of the corpus's parts in training batches, in the order the corpus name lists them
    * (normalised to sum 1). Absent: windows are drawn uniformly over the whole training text, so
@@ -65,10 +52,7 @@ export interface EvalPoint { readonly step: number; readonly trainLoss: number; 
 
 export type LmTrainState = TrainState<LmTrainOptions, EvalPoint>;
 
-export type LmCallbacks = TrainCallbacks<LmTrainState, EvalPoint> & {
-  /** For a command line: a progress bar and Ctrl-C handling (see driver.ts). */
-  readonly terminal?: boolean;
-};
+export type LmCallbacks = TrainCallbacks<LmTrainState, EvalPoint>;
 
 export interface LmTrainResult {
   readonly model: GPT;
@@ -100,20 +84,10 @@ function checkLmOptions(o: unknown, bad: (what: string) => never): LmTrainOption
   if (obj.tokenizer !== 'char' && obj.tokenizer !== 'bpe') bad("tokenizer must be 'char' or 'bpe'");
   if (typeof obj.preset !== 'string' || !isPreset(obj.preset)) bad('preset must be a preset name');
   if (obj.model !== undefined && (typeof obj.model !== 'object' || obj.model === null || Array.isArray(obj.model))) bad('model must be an object of config overrides');
+  checkLoopOptions(num);
   num('tokenizerVocab', 257, 65536, true);
-  num('batchSize', 1, 4096, true);
-  num('gradAccum', 1, 1024, true);
-  num('steps', 1, 10_000_000, true);
-  num('minutes', 0, 100_000);
-  num('lr', 0, 1);
-  num('minLr', 0, 1);
-  num('warmup', 0, 1_000_000, true);
-  num('weightDecay', 0, 10);
-  num('clip', 0, 1e6);
-  num('evalEvery', 1, 1_000_000, true);
   num('evalBatches', 1, 1_000_000, true);
   if (obj.finalEvalBatches !== undefined) num('finalEvalBatches', 0, 1_000_000, true); // absent in older checkpoints
-  num('seed', 0, 2 ** 32 - 1, true);
   return obj as unknown as LmTrainOptions;
 }
 
@@ -166,13 +140,6 @@ export function bitsPerByte(lossNatsPerToken: number, tokens: number, bytes: num
   return (lossNatsPerToken * tokens) / (bytes * Math.LN2);
 }
 
-/** How the driver trains with these options. */
-function lmSettings(o: LmTrainOptions): LoopSettings {
-  return {
-    steps: o.steps, minutes: o.minutes, lr: o.lr, minLr: o.minLr, warmupFor: cappedWarmup(o.warmup), weightDecay: o.weightDecay,
-    clip: o.clip, gradAccum: o.gradAccum, evalEvery: o.evalEvery, saveEvery: Infinity,
-  };
-}
 
 /** Train (or resume) a language model into folder `out`. */
 export async function trainLm(out: string, opts: Partial<LmTrainOptions>, resume: boolean, cb: LmCallbacks = {}): Promise<LmTrainResult> {
@@ -200,7 +167,7 @@ export async function trainLm(out: string, opts: Partial<LmTrainOptions>, resume
       }
       ({ model, tokenizer } = ck as unknown as { model: GPT; tokenizer: Tokenizer & { toJSON(): unknown } });
       log(`init: weights and ${tokenizer.vocabSize}-token tokenizer from ${o.init} (${model.numParams().toLocaleString('en')} parameters; --preset, --tokenizer, --vocab and model flags do not apply)`);
-      state = newTrainState(o, o.seed, lmSettings(o));
+      state = newTrainState(o, o.seed, loopSettings(o));
     } else {
       // Check the model's shape and size before the (possibly slow) tokenizer is trained: the
       // vocabulary is not known yet, so use the largest it can be.
@@ -213,7 +180,7 @@ export async function trainLm(out: string, opts: Partial<LmTrainOptions>, resume
       log(`tokenizer: ${o.tokenizer}, ${tokenizer.vocabSize} tokens (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
       const config = makeConfig({ preset: o.preset, ...o.model, vocabSize: tokenizer.vocabSize });
       model = new GPT(config, { seed: o.seed });
-      state = newTrainState(o, o.seed, lmSettings(o));
+      state = newTrainState(o, o.seed, loopSettings(o));
     }
   }
   const o = state.options;
@@ -234,7 +201,7 @@ export async function trainLm(out: string, opts: Partial<LmTrainOptions>, resume
   const T = model.config.blockSize;
   const task: TrainTask<EvalPoint> = {
     model,
-    settings: lmSettings(o),
+    settings: loopSettings(o),
     tokensPerMicroBatch: o.batchSize * T,
     loss: (step, micro, rng) => {
       const b = partIds ? sampleMixedBatch(partIds, o.mix!, o.batchSize, T, rng) : sampleBatch(trainIds, o.batchSize, T, rng);
