@@ -2,7 +2,7 @@ import { strict as assert } from 'assert';
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../src/engine';
 import { InputError } from '../src/errors';
-import { drawIndex, generate, samplingProbabilities } from '../src/generate';
+import { drawIndex, generate, generateAsync, samplingProbabilities } from '../src/generate';
 import { GPT, makeConfig } from '../src/model';
 
 describe('sampling', () => {
@@ -33,6 +33,23 @@ describe('generate', () => {
   let model: GPT;
   before(() => { model = new GPT(cfg, { seed: 21 }); });
   after(() => model.dispose());
+
+  it('generateAsync gives the same tokens, and stops where shouldStop says with the tokens so far', async () => {
+    for (const useCache of [true, false]) {
+      const opts = { maxNewTokens: 20, temperature: 1, seed: 5, useCache };
+      const whole = generate(model, [1, 2, 3], opts);
+      const before = tf.memory().numTensors;
+      const a = await generateAsync(model, [1, 2, 3], opts);
+      assert.deepEqual(a.tokens, whole.tokens);
+      assert.equal(a.stoppedEarly, false);
+      const seen: number[] = [];
+      const b = await generateAsync(model, [1, 2, 3], { ...opts, onToken: (id) => seen.push(id), shouldStop: () => seen.length >= 7 });
+      assert.deepEqual(b.tokens, whole.tokens.slice(0, 7));
+      assert.deepEqual(seen, b.tokens, 'every token returned was also streamed');
+      assert.equal(b.stoppedEarly, true);
+      assert.equal(tf.memory().numTensors, before, 'a stopped stream frees its cache');
+    }
+  });
 
   it('gives identical tokens with and without the KV cache, also past blockSize', () => {
     for (const opts of [{ temperature: 0 }, { temperature: 1, seed: 3 }, { temperature: 0.8, topK: 5, seed: 9 }]) {

@@ -69,6 +69,38 @@ function checkSampling(o: SamplingOptions): void {
 
 /** Generate up to maxNewTokens after `prompt` (token ids; must not be empty). */
 export function generate(model: GPT, prompt: readonly number[], opts: GenerateOptions): GenerateResult {
+  const out: number[] = [];
+  const run = tokenStream(model, prompt, opts);
+  for (const id of run.tokens) out.push(id);
+  return { tokens: out, promptTruncated: run.promptTruncated };
+}
+
+export interface GenerateAsyncOptions extends GenerateOptions {
+  /** Checked after every token: true stops generation there (e.g. set by a Ctrl-C handler). */
+  readonly shouldStop?: () => boolean;
+}
+
+/**
+ * `generate`, yielding to the event loop between tokens so that a signal handler (Ctrl-C) can
+ * run and ask it to stop through `shouldStop`; the tokens so far are returned, with
+ * `stoppedEarly`. The same tokens as `generate` for the same options.
+ */
+export async function generateAsync(model: GPT, prompt: readonly number[], opts: GenerateAsyncOptions): Promise<GenerateResult & { stoppedEarly: boolean }> {
+  const out: number[] = [];
+  const run = tokenStream(model, prompt, opts);
+  let stoppedEarly = false;
+  let last = performance.now();
+  for (const id of run.tokens) {
+    out.push(id);
+    // A macrotask turn (not a microtask) lets pending signals and I/O run; every ~20 ms is enough.
+    if (performance.now() - last > 20) { await new Promise<void>((r) => setImmediate(r)); last = performance.now(); }
+    if (opts.shouldStop?.() && out.length < opts.maxNewTokens) { stoppedEarly = true; break; } // `break` ends the stream: its cache is freed
+  }
+  return { tokens: out, promptTruncated: run.promptTruncated, stoppedEarly };
+}
+
+/** The checks of `generate`, done at once, and a lazy stream of its tokens (its `finally` frees the cache). */
+function tokenStream(model: GPT, prompt: readonly number[], opts: GenerateOptions): { tokens: Generator<number>; promptTruncated: number } {
   const { blockSize, vocabSize } = model.config;
   if (prompt.length === 0) throw new InputError('the prompt is empty: give at least one token');
   for (const id of prompt) {
@@ -77,11 +109,15 @@ export function generate(model: GPT, prompt: readonly number[], opts: GenerateOp
   if (!Number.isInteger(opts.maxNewTokens) || opts.maxNewTokens < 0) throw new InputError(`maxNewTokens must be a non-negative integer, got ${opts.maxNewTokens}`);
   checkSampling(opts);
   if (opts.stopToken !== undefined && !Number.isInteger(opts.stopToken)) throw new InputError(`stopToken must be a token id, got ${opts.stopToken}`);
+  const promptTruncated = Math.max(0, prompt.length - blockSize);
+  return { tokens: streamTokens(model, prompt.slice(promptTruncated), opts), promptTruncated };
+}
+
+function* streamTokens(model: GPT, start: readonly number[], opts: GenerateOptions): Generator<number> {
+  const { blockSize } = model.config;
   const rng = opts.rng ?? new Rng(opts.seed ?? 0);
   const useCache = opts.useCache ?? true;
-  const promptTruncated = Math.max(0, prompt.length - blockSize);
-  let context = prompt.slice(promptTruncated);
-  const out: number[] = [];
+  let context = start.slice();
   const cache: KVCache = { length: 0, layers: [] };
   const decoder = useCache && opts.cacheEngine !== 'tensors' && opts.maxNewTokens > 0 ? new Decoder(model) : null;
   let pending: number[] = context; // positions not yet in the cache
@@ -106,8 +142,8 @@ export function generate(model: GPT, prompt: readonly number[], opts: GenerateOp
         logits = lastLogits(model, context);
       }
       const next = sampleToken(logits, opts, rng);
-      out.push(next);
       opts.onToken?.(next, i);
+      yield next;
       if (opts.stopToken !== undefined && next === opts.stopToken) break;
       context = [...context, next];
       if (context.length > blockSize) context = context.slice(context.length - blockSize);
@@ -116,5 +152,4 @@ export function generate(model: GPT, prompt: readonly number[], opts: GenerateOp
   } finally {
     disposeCache(cache);
   }
-  return { tokens: out, promptTruncated };
 }

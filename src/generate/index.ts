@@ -1,4 +1,4 @@
-export { disposeCache, generate } from './generate';
-export type { GenerateOptions, GenerateResult } from './generate';
+export { disposeCache, generate, generateAsync } from './generate';
+export type { GenerateAsyncOptions, GenerateOptions, GenerateResult } from './generate';
 export { drawIndex, samplingProbabilities, sampleToken } from './sampling';
 export type { SamplingOptions } from './sampling';

@@ -5,7 +5,7 @@ import { initBackend } from '../../engine';
 import { CHECKPOINT_FILE, readCheckpointJson, loadCheckpoint } from '../../checkpoint';
 import { CORPUS_PARTS, corpusParts, corpusSizes, loadCorpus } from '../../data/corpus';
 import { check } from '../../errors';
-import { generate } from '../../generate';
+import { generateAsync } from '../../generate';
 import { PRESETS } from '../../model/config';
 import { bitsPerByte, DEFAULT_LM_OPTIONS, evaluateCorpusParts, evaluateLm, type LmTrainOptions, tokenizerFromJson, trainLm } from '../../train/lm';
 import { get } from '../args';
@@ -152,23 +152,43 @@ registerCommand({
     check(json.kind === 'lm', `${dir}: a '${json.kind}' checkpoint, not a language model`);
     const tok = tokenizerFromJson(json.tokenizer);
     const ids = tok.encode(prompt);
+    let topK = get.num(flags, 'top-k') ?? 0;
+    if (topK > json.config.vocabSize) {
+      ctx.log(`note: --top-k ${topK} is more than the ${json.config.vocabSize.toLocaleString('en')} tokens of the vocabulary: sampling among all of them`);
+      topK = 0;
+    }
+    const maxNewTokens = get.num(flags, 'tokens') ?? 200;
     await initBackend();
     const { model } = loadCheckpoint(dir);
+    // Ctrl-C (SIGINT) or SIGTERM: stop after the current token and print what was generated
+    // (with --json, one object with stoppedEarly: true); a second signal exits at once.
+    let stop = false;
+    const onSignal = (): void => { if (stop) process.exit(130); stop = true; };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    if (ctx.json && maxNewTokens > 0) ctx.log(`sampling up to ${maxNewTokens} tokens (Ctrl-C stops and prints what is done)…`);
     const t0 = performance.now();
-    const res = generate(model, ids, {
-      maxNewTokens: get.num(flags, 'tokens') ?? 200,
-      temperature: get.num(flags, 'temperature') ?? 0.8,
-      topK: get.num(flags, 'top-k') ?? 0,
-      topP: get.num(flags, 'top-p') ?? 1,
-      seed: get.num(flags, 'seed') ?? 0,
-      useCache: !get.bool(flags, 'no-cache'),
-      onToken: ctx.json ? undefined : (id) => process.stderr.write(tok.decode([id])),
-    });
+    let res: Awaited<ReturnType<typeof generateAsync>>;
+    try {
+      res = await generateAsync(model, ids, {
+        maxNewTokens,
+        temperature: get.num(flags, 'temperature') ?? 0.8,
+        topK,
+        topP: get.num(flags, 'top-p') ?? 1,
+        seed: get.num(flags, 'seed') ?? 0,
+        useCache: !get.bool(flags, 'no-cache'),
+        onToken: ctx.json ? undefined : (id) => process.stderr.write(tok.decode([id])),
+        shouldStop: () => stop,
+      });
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
     const secs = (performance.now() - t0) / 1000;
     if (!ctx.json) process.stderr.write('\n');
     if (res.promptTruncated > 0) ctx.log(`note: the prompt is ${ids.length} tokens, longer than the context of ${model.config.blockSize}; its first ${res.promptTruncated} tokens were dropped`);
     model.dispose();
-    return { text: tok.decode(res.tokens), prompt, tokens: res.tokens.length, promptTruncated: res.promptTruncated, tokensPerSecond: res.tokens.length / secs };
+    return { text: tok.decode(res.tokens), prompt, tokens: res.tokens.length, promptTruncated: res.promptTruncated, tokensPerSecond: res.tokens.length / secs, stoppedEarly: res.stoppedEarly };
   },
   format: (r) => `${String(r.prompt)}${String(r.text)}`,
 });
