@@ -52,7 +52,7 @@ for (const run of runs) {
   const manifestFile = path.join(ROOT, out, 'manifest.json');
   const trained = reuse && fs.existsSync(manifestFile)
     ? (() => { const m = JSON.parse(fs.readFileSync(manifestFile, 'utf8')); return { steps: m.steps, wallSeconds: m.wallSeconds, valAccuracy: m.valAccuracyPerEpoch[m.bestEpoch - 1] }; })()
-    : cli(cmd);
+    : cli([...cmd, '--force']); // a re-run replaces this script's own earlier classifier in out/classifiers
   const ev = cli(['eval', 'classifier', '--checkpoint', out]);
   results.baselines[run.task] = { majority: ev.baselines.majority, naiveBayes: ev.baselines.naiveBayes, naiveBayesF1: ev.baselineF1.naiveBayes, majorityF1: ev.baselineF1.majority };
   results.runs.push({ name: run.name, task: run.task, command: `literate-gpt ${cmd.join(' ')}`, accuracy: ev.accuracy, f1: ev.f1, recall: ev.recall, confusion: ev.confusion, steps: trained.steps, wallSeconds: trained.wallSeconds, valAccuracy: trained.valAccuracy });

@@ -40,6 +40,11 @@ registerCommand({
   },
   async run({ flags, positional }, ctx) {
     check(positional.length === 0, `unexpected argument '${positional[0]}'`);
+    // The KV-cache timing needs the prompt and every new token inside the block: refuse a shorter
+    // block instead of quietly lengthening it (--tiny samples 24 tokens).
+    const sampleTokens = get.bool(flags, 'tiny') ? 24 : get.num(flags, 'sample-tokens') ?? 256;
+    const sampleBlock = get.num(flags, 'sample-block');
+    check(sampleBlock === undefined || sampleBlock >= sampleTokens + 1, `--sample-block must be at least the one-token prompt plus --sample-tokens (${sampleTokens + 1}${get.bool(flags, 'tiny') ? ' with --tiny' : ''}), got ${sampleBlock}`);
     await initBackend();
     const large = get.str(flags, 'large') ?? 'micro';
     const preset = get.str(flags, 'preset') ?? 'nano';
