@@ -1,7 +1,7 @@
 import { strict as assert } from 'assert';
 import { Rng } from '../src/engine/random';
 import { InputError } from '../src/errors';
-import { countSequentialBatches, sampleBatch, sequentialBatches } from '../src/data';
+import { countSequentialBatches, sampleBatch, sampleMixedBatch, sequentialBatches } from '../src/data';
 
 const ids = Int32Array.from({ length: 100 }, (_, i) => i); // token id = position, so windows are easy to check
 
@@ -58,5 +58,28 @@ describe('data/batches', () => {
     assert.throws(() => [...sequentialBatches(short, 1, 3)], InputError);
     assert.throws(() => sampleBatch(ids, 0, 4, new Rng(0)), InputError);
     assert.throws(() => sampleBatch(ids, 2, 2.5, new Rng(0)), InputError);
+  });
+
+  it('sampleMixedBatch: each row is one window of one text, texts drawn by their shares', () => {
+    // Text k holds ids 1000k .. 1000k + 99, so a row's first id names its text.
+    const texts = [0, 1, 2].map((k) => Int32Array.from({ length: 100 }, (_, i) => 1000 * k + i));
+    const counts = [0, 0, 0];
+    const rng = new Rng(3);
+    for (let rep = 0; rep < 50; rep++) {
+      const b = sampleMixedBatch(texts, [0.6, 0, 0.4], 20, 8, rng);
+      for (let r = 0; r < 20; r++) {
+        const row = Array.from(b.x.subarray(r * 8, r * 8 + 8));
+        const k = Math.floor(row[0] / 1000);
+        counts[k]++;
+        assert.deepEqual(row, row.map((_, t) => row[0] + t), 'a window is contiguous inside one text');
+        assert.equal(b.y[r * 8 + 7], row[7] + 1);
+      }
+    }
+    assert.equal(counts[1], 0, 'a text with share 0 is never drawn');
+    assert.ok(Math.abs(counts[0] / 1000 - 0.6) < 0.05, `share of text 0: ${counts[0] / 1000}`);
+    const again = (seed: number): Int32Array => sampleMixedBatch(texts, [1, 1, 1], 4, 8, new Rng(seed)).x;
+    assert.deepEqual(again(7), again(7));
+    assert.throws(() => sampleMixedBatch(texts, [1, 1], 4, 8, new Rng(1)), InputError);
+    assert.throws(() => sampleMixedBatch(texts, [0, 0, 0], 4, 8, new Rng(1)), InputError);
   });
 });

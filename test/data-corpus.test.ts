@@ -1,7 +1,8 @@
 import { strict as assert } from 'assert';
 import { InputError } from '../src/errors';
-import { loadCorpus, unigramBaseline, VAL_FRACTION } from '../src/data';
-import { boundaryNear, mobyDickText, splitMobyDick } from '../src/data/corpus';
+import { corpusParts, corpusSizes, loadCorpus, loadSpam, toText, unigramBaseline, VAL_FRACTION } from '../src/data';
+import { boundaryNear, holdOutEveryTenth, leakingDocuments, loadCorpusPart, mobyDickText, sotuAddresses, spamLmDocuments, splitMobyDick } from '../src/data/corpus';
+import { contentKey } from '../src/data/spam';
 
 describe('data/corpus', () => {
   it('holds out the last ~10 % of Moby Dick, cut at a paragraph, heading kept with its chapter', () => {
@@ -32,13 +33,98 @@ describe('data/corpus', () => {
     const both = loadCorpus('moby-dick+sotu');
     assert.equal(both.val, moby.val);
     assert.ok(both.train.startsWith(moby.train));
-    assert.ok(both.train.length > 10 * moby.train.length, `${both.train.length}`);
+    assert.ok(both.train.length > 9 * moby.train.length, `${both.train.length}`); // every tenth address is held out
     assert.ok(both.train.includes('Fellow-Citizens of the Senate and House of Representatives'));
     assert.ok(!both.train.includes(moby.val.slice(200, 400)), 'validation text leaked into training');
   });
 
   it('rejects unknown corpora with an InputError', () => {
     assert.throws(() => loadCorpus('shakespeare' as never), InputError);
+    assert.throws(() => loadCorpus('moby-dick+shakespeare'), /'shakespeare' is not one of/);
+    assert.throws(() => corpusParts('brown+brown'), /names a part twice/);
+    assert.throws(() => corpusParts(''), InputError);
+    assert.throws(() => corpusParts('moby-dick+'), InputError);
+    assert.deepEqual(corpusParts('spam+moby-dick+brown'), ['spam', 'moby-dick', 'brown']);
+  });
+
+  it('holds out every tenth document', () => {
+    const docs = Array.from({ length: 25 }, (_, i) => `d${i}`);
+    const { train, heldOut } = holdOutEveryTenth(docs, '|');
+    assert.equal(heldOut, 'd9|d19\n');
+    assert.equal(train.split('|').length, 23);
+    assert.ok(!train.split(/[|\n]/).includes('d9'));
+    // Skipped documents go to neither side; the others keep theirs.
+    const skipped = holdOutEveryTenth(docs, '|', new Set([3, 19]));
+    assert.equal(skipped.heldOut, 'd9\n');
+    assert.equal(skipped.train, train.replace('d3|', ''));
+  });
+
+  it('joins the parts in the order named; each part keeps its held-out slice out of training', function () {
+    this.timeout(120_000);
+    const c = loadCorpus('brown+moby-dick+sotu');
+    assert.deepEqual(c.parts.map((p) => p.name), ['brown', 'moby-dick', 'sotu']);
+    const moby = loadCorpus('moby-dick');
+    assert.equal(c.val, moby.val, 'the headline validation text is always Moby Dick\'s last 10 %');
+    assert.ok(c.train.startsWith(c.parts[0].train.trimEnd() + '\n\n' + moby.train.slice(0, 100)));
+    assert.ok(c.train.trimEnd().endsWith(c.parts[2].train.trimEnd().slice(-200)));
+    for (const p of c.parts) {
+      assert.ok(p.heldOut.length > 0.08 * (p.train.length + p.heldOut.length) && p.heldOut.length < 0.13 * (p.train.length + p.heldOut.length), `${p.name} held-out share`);
+      // Every held-out paragraph of 200+ characters is absent from the whole training text.
+      for (const para of p.heldOut.split('\n\n').filter((x) => x.length >= 200).slice(0, 300)) {
+        assert.ok(!c.train.includes(para.slice(0, 200)), `${p.name}: held-out text in training: ${para.slice(0, 60)}`);
+      }
+    }
+    const sizes = corpusSizes(c);
+    assert.deepEqual(sizes.map((x) => x.part), ['brown', 'moby-dick', 'sotu']);
+    assert.equal(sizes[1].trainBytes, Buffer.byteLength(moby.train, 'utf8'));
+    assert.match(c.description, /brown .* MB \+ moby-dick .* MB \+ sotu .* MB/);
+    // The addresses: 9 in 10 train, every tenth held out, oldest first.
+    const sotu = sotuAddresses();
+    assert.ok(c.parts[2].train.startsWith(sotu[0].slice(0, 100)));
+    assert.ok(c.parts[2].heldOut.startsWith(sotu[9].slice(0, 100)));
+  });
+
+  it('is deterministic for every part', function () {
+    this.timeout(120_000);
+    for (const name of ['brown', 'sotu'] as const) {
+      const a = loadCorpusPart(name);
+      const b = loadCorpusPart(name);
+      assert.equal(a.train, b.train);
+      assert.equal(a.heldOut, b.heldOut);
+    }
+    assert.equal(Buffer.byteLength(loadCorpusPart('brown').train, 'utf8'), 5376573);
+    assert.equal(Buffer.byteLength(loadCorpusPart('brown').heldOut, 'utf8'), 600831);
+  });
+
+  it('spam part: message text of the training split only, no validation or test message leaks in', function () {
+    this.timeout(180_000);
+    const data = loadSpam();
+    const part = loadCorpusPart('spam');
+    const docs = spamLmDocuments(data.train);
+    assert.equal(docs.length, data.train.length);
+    // One training spam holds a test spam whole (plus a longer footer): it is left out, and
+    // every other message keeps its side of the every-tenth split.
+    const leaking = leakingDocuments(docs, [...data.val, ...data.test]);
+    assert.equal(leaking.size, 1);
+    const plain = holdOutEveryTenth(docs, '\n\n\n');
+    const [k] = [...leaking];
+    const withoutLeak = (text: string): string => text.replace(docs[k] + '\n\n\n', '').replace('\n\n\n' + docs[k] + '\n', '\n');
+    assert.equal(part.train, k % 10 === 9 ? plain.train : withoutLeak(plain.train));
+    assert.equal(part.heldOut, k % 10 === 9 ? withoutLeak(plain.heldOut) : plain.heldOut);
+    assert.ok(part.train.startsWith(toText(data.train[0], 'subject+body', Infinity).trim()));
+    const all = part.train + part.heldOut;
+    // No validation/test message's content key is among the corpus's documents…
+    const trainKeys = new Set(data.train.map((e) => contentKey(e.subject, e.body)));
+    let checked = 0;
+    for (const e of [...data.val, ...data.test]) {
+      assert.ok(!trainKeys.has(contentKey(e.subject, e.body)), `${e.id} is also in the training split`);
+      // …and no validation/test message's text (of 100+ characters, so not a stock line) is in it.
+      const text = toText(e, 'subject+body', Infinity).trim();
+      if (text.length < 100) continue;
+      checked++;
+      assert.ok(!all.includes(text), `validation/test message ${e.id} leaked into the spam corpus`);
+    }
+    assert.ok(checked > 1000, `only ${checked} validation/test messages long enough to check`);
   });
 
   it('cuts at the paragraph boundary nearest the mark, else a line, else the mark', () => {

@@ -229,6 +229,23 @@ describe('language-model training with checkpoints', () => {
     assert.ok(Math.abs(r1.valLoss - r3.valLoss) < 1e-4);
   });
 
+  it('--init starts from a checkpoint (its weights and tokenizer), --mix draws the parts by share', async function () {
+    this.timeout(180_000);
+    const base = await trainLm(path.join(tmp, 'base'), { ...opts, steps: 2, corpus: 'moby-dick+sotu' }, false);
+    base.model.dispose();
+    // lr 0: the warm-started model is the checkpoint's, bit for bit.
+    const init = await trainLm(path.join(tmp, 'init'), { ...opts, steps: 2, lr: 0, minLr: 0, init: path.join(tmp, 'base'), corpus: 'moby-dick+sotu', mix: [0.5, 0.5], preset: 'micro' }, false);
+    const saved = loadCheckpoint(path.join(tmp, 'base'));
+    assert.deepEqual(init.model.config, saved.model.config, 'the shape comes from the checkpoint, not --preset');
+    assert.deepEqual(init.tokenizer.toJSON(), saved.json.tokenizer);
+    const name = 'h.0.attn.c_attn.weight';
+    assert.deepEqual(Array.from(init.model.params.get(name)!.dataSync()), Array.from(saved.model.params.get(name)!.dataSync()));
+    assert.equal(init.state.options.init, path.join(tmp, 'base'));
+    assert.deepEqual(init.state.options.mix, [0.5, 0.5]);
+    [init.model, saved.model].forEach((m) => m.dispose());
+    await assert.rejects(() => trainLm(path.join(tmp, 'bad'), { ...opts, corpus: 'moby-dick+sotu', mix: [1] }, false), /mix must be 2 non-negative numbers/);
+  });
+
   it('round-trips a model through a float32 and a float16 checkpoint', () => {
     const model = new GPT(pico, { seed: 5 });
     const dir32 = path.join(tmp, 'c32');

@@ -6,7 +6,7 @@ export { CORPUS_NAMES, CORPUS_PARTS, VAL_FRACTION, corpusParts, corpusSizes, isC
 export type { Corpus, CorpusName, CorpusPart, CorpusPartText } from './corpus';
 export { brownBeforeAfter, brownSamples } from './brown';
 export type { BrownSample } from './brown';
-export { countSequentialBatches, sampleBatch, sequentialBatches } from './batches';
+export { countSequentialBatches, sampleBatch, sampleMixedBatch, sequentialBatches } from './batches';
 export type { TokenBatch } from './batches';
 export { DEFAULT_BODY_CHARS, classBalance, loadSpam, rawMessage, toText } from './spam';
 export type { LoadSpamOptions, SpamDataset, SpamExample, SpamTask } from './spam';
