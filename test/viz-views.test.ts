@@ -99,6 +99,9 @@ describe('viz: interactive views (HTML builders)', () => {
     assert.throws(() => attentionHeadViewHtml(uniformMaps(1, 1, 3), ['a', 'b']), /not 2 × 2/);
     assert.throws(() => attentionHeadViewHtml(uniformMaps(2, 2, 2), ['a', 'b'], { layer: 2 }), /layer 2/);
     assert.throws(() => attentionHeadViewHtml(uniformMaps(2, 2, 2), ['a', 'b'], { head: 5 }), /head 5/);
+    assert.throws(() => attentionHeadViewHtml(uniformMaps(2, 2, 2), ['a', 'b'], { focusQuery: 2 }), /focusQuery 2/);
+    assert.equal(embeddedData(attentionHeadViewHtml(uniformMaps(1, 1, 2), ['a', 'b'], { focusQuery: 1 })).focusQuery, 1);
+    assert.equal(embeddedData(attentionHeadViewHtml(uniformMaps(1, 1, 2), ['a', 'b'])).focusQuery, null);
   });
 
   it('model view: a canvas per layer × head, a token strip, the open map in the data', () => {

@@ -22,6 +22,8 @@ export interface AttentionHeadViewOptions {
   readonly head?: number | 'mean';
   /** Lines for weights below this are not drawn (default 0.01): they would be invisible anyway. */
   readonly minWeight?: number;
+  /** Start with this query token pinned (e.g. a classifier's `<e>`: where it looks); a click releases it. */
+  readonly focusQuery?: number;
 }
 
 /** Pixel height of one token row; lines end at the middle of a row. */
@@ -46,7 +48,8 @@ const SCRIPT = `function (root, d) {
   var headSel = root.querySelector('[data-lgpt-control="head"]');
   var left = root.querySelectorAll('.lgpt-col-query .lgpt-tok');
   var right = root.querySelectorAll('.lgpt-col-key .lgpt-tok');
-  var focus = null, pinned = false;
+  var focus = d.focusQuery === null ? null : { side: 'query', index: d.focusQuery }, pinned = focus !== null;
+  root.setAttribute('data-lgpt-pinned', pinned ? '1' : '');
   function matrix() {
     var heads = d.attention[+layerSel.value];
     if (headSel.value !== 'mean') return heads[+headSel.value];
@@ -119,6 +122,8 @@ export function attentionHeadViewHtml(attention: AttentionMaps, tokens: readonly
   const head = opts.head ?? 0;
   if (!(Number.isInteger(layer) && layer >= 0 && layer < layers)) throw new RangeError(`attentionHeadView: layer ${layer} is not in 0…${layers - 1}`);
   if (head !== 'mean' && !(Number.isInteger(head) && head >= 0 && head < heads)) throw new RangeError(`attentionHeadView: head ${head} is not in 0…${heads - 1} or 'mean'`);
+  const focusQuery = opts.focusQuery ?? null;
+  if (focusQuery !== null && !(Number.isInteger(focusQuery) && focusQuery >= 0 && focusQuery < tokens.length)) throw new RangeError(`attentionHeadView: focusQuery ${focusQuery} is not a token (0…${tokens.length - 1})`);
   const layerIdx = Array.from({ length: layers }, (_, l) => l);
   const headIdx: (number | string)[] = [...Array.from({ length: heads }, (_, h) => h), 'mean'];
   const title = opts.title ?? 'attention, head view';
@@ -140,7 +145,7 @@ export function attentionHeadViewHtml(attention: AttentionMaps, tokens: readonly
     css: CSS,
     body,
     script: SCRIPT,
-    data: { tokens, row: ROW, band: BAND, minWeight: opts.minWeight ?? 0.01, attention: attention.map((l) => l.map((h) => h.map((r) => r.map((w) => roundWeights(w))))) },
+    data: { tokens, row: ROW, band: BAND, minWeight: opts.minWeight ?? 0.01, focusQuery, attention: attention.map((l) => l.map((h) => h.map((r) => r.map((w) => roundWeights(w))))) },
   });
 }
 
