@@ -1,0 +1,53 @@
+// Bits per byte on each corpus part's held-out slice: the library function, and `eval lm --json`
+// run as a user runs it, both on the shipped language model.
+import { strict as assert } from 'assert';
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { loadCheckpoint } from '../src/checkpoint';
+import { loadCorpus } from '../src/data';
+import { evaluateCorpusParts } from '../src/train/lm';
+
+const root = path.join(__dirname, '..');
+const shipped = path.join(root, 'data/checkpoints/lm');
+const manifest = JSON.parse(fs.readFileSync(path.join(shipped, 'manifest.json'), 'utf8')) as { bitsPerByte: number };
+
+function cli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['bin/literate-gpt.js', ...args], { cwd: root, env: { ...process.env, LGPT_FROM_SOURCE: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString('utf8'); });
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString('utf8'); });
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+describe('language model: bits per byte per corpus part', function () {
+  this.timeout(300_000);
+
+  it('scores each part on its held-out slice; for Moby Dick that is the manifest\'s headline', () => {
+    const ck = loadCheckpoint(shipped);
+    const scores = evaluateCorpusParts(ck.model, ck.tokenizer!, loadCorpus('moby-dick'));
+    ck.model.dispose();
+    assert.deepEqual(Object.keys(scores), ['moby-dick']);
+    assert.ok(Math.abs(scores['moby-dick']!.bitsPerByte - manifest.bitsPerByte) < 1e-5, `${scores['moby-dick']!.bitsPerByte} vs ${manifest.bitsPerByte}`);
+    assert.equal(scores['moby-dick']!.bytes, 122689);
+  });
+
+  it('eval lm --json reports bitsPerBytePerCorpus and the part sizes; an unknown part is refused', async () => {
+    const r = await cli(['eval', 'lm', '--checkpoint', shipped, '--json']);
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { bitsPerByte: number; bitsPerBytePerCorpus: Record<string, number>; corpus: string; trainedOn: string; corpusSizes: { part: string; trainBytes: number }[] };
+    assert.equal(out.corpus, 'moby-dick');
+    assert.equal(out.trainedOn, 'moby-dick');
+    assert.ok(Math.abs(out.bitsPerByte - manifest.bitsPerByte) < 1e-5);
+    assert.deepEqual(Object.keys(out.bitsPerBytePerCorpus), ['moby-dick']);
+    assert.equal(out.bitsPerBytePerCorpus['moby-dick'], out.bitsPerByte);
+    assert.deepEqual(out.corpusSizes.map((s) => [s.part, s.trainBytes]), [['moby-dick', 1098294]]);
+    const bad = await cli(['eval', 'lm', '--checkpoint', shipped, '--corpus', 'moby-dick+shakespeare', '--json']);
+    assert.notEqual(bad.status, 0);
+    assert.match(bad.stderr, /'shakespeare' is not one of moby-dick, brown, sotu, spam/);
+  });
+});
