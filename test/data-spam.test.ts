@@ -1,7 +1,7 @@
 import { strict as assert } from 'assert';
 import { InputError } from '../src/errors';
 import { classBalance, cleanEmail, decodeEncodedWords, htmlToText, loadSpam, normalizeText, rawMessage, toText } from '../src/data';
-import { contentKey, dedupeExamples, splitExamples } from '../src/data/spam';
+import { contentKey, dedupeExamples, splitExamples, stratifiedSubset } from '../src/data/spam';
 import type { SpamDataset, SpamExample } from '../src/data';
 
 // Headers that give the label away in the real corpus; none may survive cleaning.
@@ -161,5 +161,38 @@ describe('data/spam: the SpamAssassin corpus', () => {
     const raw = rawMessage('spam-1/00001');
     assert.ok(raw.includes('Content-Transfer-Encoding: quoted-printable') && raw.includes('=3D'));
     assert.throws(() => rawMessage('nope/1'), InputError);
+  });
+
+  it('stratifiedSubset: n examples, class shares kept, seeded, nested over n, input order kept', () => {
+    const ex = Array.from({ length: 1000 }, (_, i) => ({ id: `m${i}`, label: (i % 10 < 3 ? 1 : 0) as 0 | 1 }));
+    let prev: Set<string> | null = null;
+    for (const n of [32, 64, 128, 256, 512]) {
+      const s = stratifiedSubset(ex, n, 2);
+      assert.equal(s.length, n);
+      assert.equal(new Set(s.map((e) => e.id)).size, n, 'no example twice');
+      assert.ok(Math.abs(classBalance(s).spam - 0.3 * n) <= 1, `n=${n}: ${classBalance(s).spam} spam`);
+      const idx = s.map((e) => Number(e.id.slice(1)));
+      assert.deepEqual(idx, [...idx].sort((a, b) => a - b), 'input order kept');
+      const ids = new Set(s.map((e) => e.id));
+      if (prev) for (const id of prev) assert.ok(ids.has(id), `n=${n} is not a superset of the smaller subset`);
+      prev = ids;
+    }
+    assert.deepEqual(stratifiedSubset(ex, 64, 2), stratifiedSubset(ex, 64, 2));
+    assert.notDeepEqual(stratifiedSubset(ex, 64, 2), stratifiedSubset(ex, 64, 3));
+    assert.equal(stratifiedSubset(ex, 5000, 1).length, 1000);
+    // Both classes appear however small n is (n >= 2).
+    assert.deepEqual(new Set(stratifiedSubset(ex.slice(0, 100).map((e, i) => ({ ...e, label: (i === 0 ? 1 : 0) as 0 | 1 })), 2, 1).map((e) => e.label)), new Set([0, 1]));
+    assert.throws(() => stratifiedSubset(ex, 0, 1), InputError);
+    assert.throws(() => stratifiedSubset(ex, 2.5, 1), InputError);
+  });
+
+  it('stratifiedSubset on the real training split: validation and test untouched by construction', function () {
+    this.timeout(60_000);
+    const ds = loadSpam();
+    const s = stratifiedSubset(ds.train, 128, 1);
+    const train = new Set(ds.train.map((e) => e.id));
+    assert.ok(s.every((e) => train.has(e.id)));
+    const share = classBalance(ds.train).spamFraction;
+    assert.ok(Math.abs(classBalance(s).spam - 128 * share) <= 1);
   });
 });

