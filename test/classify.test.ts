@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { saveCheckpoint } from '../src/checkpoint';
 import {
   accuracyOf, type ClassifierBatchData, DEFAULT_FINETUNE, encodeClassifierData, encodeForClassifier, EXTRACT, extendVocabulary,
-  finetune, finetuneLoss, metricsFromProbs, predictProba, prepareClassifier, START,
+  finetune, finetuneLoss, metricsFromProbs, predictProba, prepareClassifier, smallSetSchedule, START,
 } from '../src/classify';
 import { InputError } from '../src/errors';
 import { GPT, makeConfig } from '../src/model';
@@ -227,6 +227,25 @@ describe('classify: GPT-1 fine-tuning', () => {
       assert.ok(Math.min(...losses) < losses[0] / 4, `batch loss ${losses[0]} → min ${Math.min(...losses)}`);
       assert.ok(losses[losses.length - 1] < losses[0] / 2, `loss ${losses[0]} → ${losses[losses.length - 1]}`);
       clfLoss.dispose();
+      model.dispose();
+    });
+  });
+
+  describe('small training sets', () => {
+    it('smallSetSchedule: a fixed number of steps whatever n, validation every 25', () => {
+      assert.deepEqual(smallSetSchedule(32, 32), { epochs: 200, maxSteps: 200, evalEvery: 25 });
+      assert.deepEqual(smallSetSchedule(1024, 32), { epochs: 7, maxSteps: 200, evalEvery: 25 });
+      assert.deepEqual(smallSetSchedule(100, 32, 10), { epochs: 3, maxSteps: 10, evalEvery: 10 });
+      assert.throws(() => smallSetSchedule(0, 32), InputError);
+    });
+
+    it('evalEvery: validation every N steps (not each epoch), epochs still shuffle whole passes', async function () {
+      this.timeout(60_000);
+      const { model, tokenizer } = prepareClassifier(lmDir, 'pretrained', 1);
+      const data: ClassifierBatchData = encodeClassifierData(tokenizer, [...SPAM, ...HAM], [1, 1, 1, 1, 0, 0, 0, 0], 12);
+      const res = await finetune(model, data, data, { ...DEFAULT_FINETUNE, T: 12, epochs: 20, maxSteps: 30, evalEvery: 5, batchSize: 4, lr: 1e-2, weightDecay: 0 });
+      assert.equal(res.steps, 30);
+      assert.equal(res.valAccuracy.length, 6, 'one evaluation every 5 steps');
       model.dispose();
     });
   });

@@ -14,7 +14,7 @@ import { Rng } from '../engine/random';
 import { type LoadedCheckpoint, loadCheckpoint, saveCheckpoint } from '../checkpoint/io';
 import { check, InputError } from '../errors';
 import type { SpamExample, SpamTask } from '../data/spam';
-import { loadSpam, toText } from '../data/spam';
+import { loadSpam, stratifiedSubset, toText } from '../data/spam';
 import { classifierLogits } from '../model/classifier';
 import { GPT, crossEntropy } from '../model/gpt';
 import { BpeTokenizer } from '../tokenize/bpe';
@@ -47,6 +47,14 @@ export interface FinetuneOptions {
   readonly minutes?: number;
   /** Checkpoint every this many steps besides each epoch's end (absent: 50), when training into a folder. */
   readonly saveEvery?: number;
+  /**
+   * Fine-tune on a class-stratified, seeded subset of this many training examples
+   * (`stratifiedSubset` with the run's seed; absent or 0 = the whole training split).
+   * Validation and test are unchanged.
+   */
+  readonly trainSize?: number;
+  /** Steps between validation evaluations (absent: one epoch); the best evaluation's weights are kept. */
+  readonly evalEvery?: number;
 }
 
 /**
@@ -57,6 +65,23 @@ export const DEFAULT_FINETUNE: FinetuneOptions = {
   task: 'subject', T: 32, bodyChars: 600, init: 'pretrained', lambda: 0.5, epochs: 4, batchSize: 32,
   lr: 1e-3, weightDecay: 0.01, seed: 1, maxSteps: 0, dropout: 0, minutes: 0, saveEvery: 50,
 };
+
+/**
+ * The schedule of a small training set (`trainSize`): a fixed number of steps rather than
+ * epochs, since four epochs of 32 examples are four steps, with validation every `evalEvery`
+ * steps and the best evaluation's weights kept, so the step count that counts is chosen on
+ * validation for each run. The runs record every evaluation (valAccuracyPerEpoch), from which
+ * the budget itself can be checked: most best evaluations well before the end means it can be
+ * shorter, best at the end means longer.
+ */
+export const SMALL_SET_SCHEDULE = { steps: 200, evalEvery: 25 } as const;
+
+/** Epochs, step limit and evaluation interval for `n` training examples in batches of `batchSize` (SMALL_SET_SCHEDULE). */
+export function smallSetSchedule(n: number, batchSize: number, steps: number = SMALL_SET_SCHEDULE.steps): { epochs: number; maxSteps: number; evalEvery: number } {
+  check(Number.isInteger(n) && n > 0 && Number.isInteger(batchSize) && batchSize > 0, `smallSetSchedule: n and batchSize must be positive integers, got ${n}, ${batchSize}`);
+  const perEpoch = Math.ceil(n / batchSize);
+  return { epochs: Math.ceil(steps / perEpoch), maxSteps: steps, evalEvery: Math.min(SMALL_SET_SCHEDULE.evalEvery, steps) };
+}
 
 /** The subject+body task's own defaults: a 256-token context (its texts are ~270 tokens) and 3 epochs. */
 export const DEFAULT_BODY_FINETUNE = { context: 256, epochs: 3 } as const;
@@ -174,10 +199,12 @@ function checkFinetuneOptions(o: unknown, bad: (what: string) => never): Finetun
   if (obj.context !== undefined) num('context', 3, 65536, true);
   if (obj.minutes !== undefined) num('minutes', 0, 100_000);
   if (obj.saveEvery !== undefined) num('saveEvery', 1, 10_000_000, true);
+  if (obj.trainSize !== undefined) num('trainSize', 0, 10_000_000, true);
+  if (obj.evalEvery !== undefined) num('evalEvery', 1, 10_000_000, true);
   return obj as unknown as FinetuneOptions;
 }
 
-/** How the driver trains: an evaluation at the end of each epoch. */
+/** How the driver trains: an evaluation at the end of each epoch (or every `evalEvery` steps). */
 function finetuneSettings(o: FinetuneOptions, train: ClassifierBatchData): LoopSettings {
   const perEpoch = Math.ceil(train.n / o.batchSize);
   return {
@@ -186,7 +213,7 @@ function finetuneSettings(o: FinetuneOptions, train: ClassifierBatchData): LoopS
     // GPT-1 warmed up linearly over 0.2 % of training; our runs are a few hundred steps, so we
     // warm up over 2 % (at least one step), then a cosine to lr/10.
     warmupFor: (total) => Math.max(1, Math.round(total * 0.02)),
-    weightDecay: o.weightDecay, clip: 1, gradAccum: 1, evalEvery: perEpoch, saveEvery: o.saveEvery ?? 50,
+    weightDecay: o.weightDecay, clip: 1, gradAccum: 1, evalEvery: o.evalEvery ?? perEpoch, saveEvery: o.saveEvery ?? 50,
   };
 }
 
@@ -196,7 +223,7 @@ async function runFinetune(model: GPT, train: ClassifierBatchData, val: Classifi
   const o = state.options;
   check(train.T <= model.config.blockSize, `sequence length ${train.T} exceeds the model's context of ${model.config.blockSize} tokens`);
   const settings = finetuneSettings(o, train);
-  const perEpoch = settings.evalEvery;
+  const perEpoch = Math.ceil(train.n / o.batchSize);
   // Each epoch visits the training rows in a fresh random order, drawn from the run's seed; a
   // resumed run replays the draws up to its epoch, so it sees the rows in the same order.
   const shuffler = new Rng(o.seed);
@@ -296,7 +323,7 @@ export async function trainClassifier(out: string, opts: FinetuneOptions, pretra
   try {
     check(o.T <= model.config.blockSize, `--seq ${o.T} exceeds the model's context of ${model.config.blockSize} tokens (--context lengthens it)`);
     const ds = loadSpam();
-    const train = encodeSpam(tokenizer, ds.train, o);
+    const train = encodeSpam(tokenizer, o.trainSize ? stratifiedSubset(ds.train, o.trainSize, o.seed) : ds.train, o);
     const val = encodeSpam(tokenizer, ds.val, o);
     state ??= newTrainState(o, o.seed, finetuneSettings(o, train));
     log(`fine-tuning (${o.init}, λ=${o.lambda}, dropout ${model.config.dropout}) on ${train.n} ${o.task} examples, ${train.truncated} cut to ${o.T} tokens; ${backendInfo().backend}`);

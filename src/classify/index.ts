@@ -3,7 +3,7 @@ export type { ClassifierBatchData } from './inputs';
 export { extendVocabulary } from './vocab';
 export {
   accuracyOf, BEST_EPOCH_DIR, DEFAULT_BODY_FINETUNE, DEFAULT_FINETUNE, encodeSpam, finetune, finetuneLoss, LABELS, predictProba, prepareClassifier,
-  trainClassifier,
+  SMALL_SET_SCHEDULE, smallSetSchedule, trainClassifier,
 } from './finetune';
 export type { ClassifierEvalPoint, FinetuneCallbacks, FinetuneOptions, FinetuneProgress, FinetuneResult, FinetuneState } from './finetune';
 export { evaluateClassifier, metricsFromProbs, spamBaselines } from './evaluate';

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { backendInfo, initBackend } from '../../engine';
 import { CHECKPOINT_FILE, loadCheckpoint, readCheckpointJson, saveCheckpoint } from '../../checkpoint';
-import { BEST_EPOCH_DIR, DEFAULT_BODY_FINETUNE, DEFAULT_FINETUNE, LABELS, trainClassifier } from '../../classify/finetune';
+import { BEST_EPOCH_DIR, DEFAULT_BODY_FINETUNE, DEFAULT_FINETUNE, SMALL_SET_SCHEDULE, smallSetSchedule, LABELS, trainClassifier } from '../../classify/finetune';
 import { encodeForClassifier } from '../../classify/inputs';
 import { evaluateClassifier, spamBaselines } from '../../classify/evaluate';
 import { loadSpam, type SpamTask } from '../../data/spam';
@@ -38,6 +38,7 @@ registerCommand({
     force: { type: 'boolean', help: 'replace the classifier already in --out (never another kind)' },
     resume: { type: 'boolean', help: 'continue the run whose checkpoint is in --out' },
     minutes: { type: 'number', help: 'stop after this many minutes (the LR schedule is fitted to it)', min: 0.01, max: 100_000 },
+    'train-size': { type: 'int', help: `fine-tune on a class-stratified subset of N training examples drawn with --seed (validation and test unchanged); default schedule ${SMALL_SET_SCHEDULE.steps} steps, validation every ${SMALL_SET_SCHEDULE.evalEvery}, best kept`, min: 1, max: 10_000_000 },
     'save-every': { type: 'int', help: `checkpoint every N steps, besides each epoch's end (default ${DEFAULT_FINETUNE.saveEvery})`, min: 1, max: 10_000_000 },
   },
   async run({ flags, positional }, ctx) {
@@ -75,6 +76,12 @@ registerCommand({
         minutes: get.num(flags, 'minutes') ?? 0,
         saveEvery: get.num(flags, 'save-every') ?? DEFAULT_FINETUNE.saveEvery,
       };
+      const trainSize = get.num(flags, 'train-size');
+      if (trainSize !== undefined) {
+        // A small set trains for a fixed number of steps (--steps, else SMALL_SET_SCHEDULE), not epochs.
+        const sched = smallSetSchedule(trainSize, o.batchSize, get.num(flags, 'steps') ?? SMALL_SET_SCHEDULE.steps);
+        o = { ...o, trainSize, epochs: get.num(flags, 'epochs') ?? sched.epochs, maxSteps: sched.maxSteps, evalEvery: sched.evalEvery };
+      }
       // One step must fit in memory: the pretrained shape, its context lengthened to --context.
       checkStepFits({ ...lmJson.config, blockSize: Math.max(lmJson.config.blockSize, context ?? 0) }, o.batchSize, o.T);
     }
