@@ -14,10 +14,8 @@
  * the 1e-4 relative tolerance test/decoder.test.ts checks. The weights are copied once, when the decoder is made: make a new
  * one after the model's weights change.
  */
+import { GELU_CUBIC, GELU_SCALE, LN_EPS } from './constants';
 import type { GPT } from './gpt';
-
-const GELU_C = Math.sqrt(2 / Math.PI);
-const GELU_A = 0.044715;
 
 /** One block's weights; matrices transposed (out, in) for vecMat. */
 interface LayerWeights {
@@ -60,7 +58,7 @@ function vecMat(x: Float32Array, WT: Float32Array, b: Float32Array, out: Float32
 }
 
 /** LayerNorm of a row: (x − mean)/√(var + ε)·γ + β, as layers.ts. */
-function layerNormRow(x: Float32Array, g: Float32Array, b: Float32Array, out: Float32Array, eps = 1e-5): void {
+function layerNormRow(x: Float32Array, g: Float32Array, b: Float32Array, out: Float32Array, eps = LN_EPS): void {
   const n = x.length;
   let mean = 0;
   for (let i = 0; i < n; i++) mean += x[i];
@@ -180,7 +178,7 @@ export class Decoder {
       vecMat(a, L.fcW, L.fcB, h);
       for (let j = 0; j < h.length; j++) {
         const v = h[j];
-        h[j] = v / (1 + Math.exp(-2 * GELU_C * (v + GELU_A * v * v * v)));
+        h[j] = v / (1 + Math.exp(-2 * GELU_SCALE * (v + GELU_CUBIC * v * v * v)));
       }
       vecMat(h, L.mlpW, L.mlpB, f);
       for (let c = 0; c < C; c++) x[c] += f[c];

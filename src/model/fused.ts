@@ -11,6 +11,7 @@
  * can measure before/after in one process and the tests can compare the two.
  */
 import * as tf from '@tensorflow/tfjs';
+import { GELU_CUBIC, GELU_SCALE, LN_EPS } from './constants';
 
 export type KernelMode = 'fused' | 'reference';
 let mode: KernelMode = 'fused';
@@ -44,7 +45,7 @@ function recording(): boolean {
  *
  * The forward pass is op for op what tf.moments + layers.ts compute, so values are identical.
  */
-export function layerNormFused(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps = 1e-5): tf.Tensor {
+export function layerNormFused(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps = LN_EPS): tf.Tensor {
   const C = x.shape[x.shape.length - 1];
   const normalise = (xs: tf.Tensor): { xhat: tf.Tensor; rstd: tf.Tensor } => {
     const mean = tf.mean(xs, -1, true); // (…, 1)
@@ -75,9 +76,6 @@ export function layerNormFused(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor
   return f(x, gamma, beta);
 }
 
-const GELU_C = Math.sqrt(2 / Math.PI);
-const GELU_A = 0.044715;
-
 /**
  * GELU, tanh approximation, with the closed-form gradient. ½·(1 + tanh(z)) is the logistic
  * sigmoid σ(2z), so with z₂ = 2c·(x + a·x³) = x·(2c + 2ca·x²):
@@ -90,7 +88,7 @@ const GELU_A = 0.044715;
 export function geluFused(x: tf.Tensor): tf.Tensor {
   const gate = (xs: tf.Tensor): { x2: tf.Tensor; s: tf.Tensor } => {
     const x2 = tf.mul(xs, xs);
-    const z2 = tf.mul(xs, tf.add(tf.mul(x2, 2 * GELU_C * GELU_A), 2 * GELU_C)); // 2c·(x + a·x³)
+    const z2 = tf.mul(xs, tf.add(tf.mul(x2, 2 * GELU_SCALE * GELU_CUBIC), 2 * GELU_SCALE)); // 2c·(x + a·x³)
     return { x2, s: tf.sigmoid(z2) };
   };
   if (!recording()) return tf.mul(x, gate(x).s);
@@ -103,7 +101,7 @@ export function geluFused(x: tf.Tensor): tf.Tensor {
       value: tf.mul(xs, s),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [xv, xsq, sg] = saved;
-        const dz = tf.mul(xv, tf.add(tf.mul(xsq, 6 * GELU_C * GELU_A), 2 * GELU_C)); // x·dz₂/dx
+        const dz = tf.mul(xv, tf.add(tf.mul(xsq, 6 * GELU_SCALE * GELU_CUBIC), 2 * GELU_SCALE)); // x·dz₂/dx
         const slope = tf.mul(tf.mul(sg, tf.sub(1, sg)), dz); // x·σ′(z₂)·dz₂/dx
         return [tf.mul(dy, tf.add(sg, slope))];
       },

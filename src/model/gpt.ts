@@ -2,21 +2,18 @@
  * A GPT in the shape of nanoGPT: token + position embeddings → L pre-LayerNorm blocks
  * (causal multi-head self-attention, then an MLP, each added to the residual stream) →
  * final LayerNorm → logits through the transposed token embedding (weight tying).
+ * The pieces, by the names chapter 03 uses, are in block.ts; the KV cache in kv-cache.ts.
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../engine/random';
-import { causalMask, mergeHeads, scaledDotProductAttention, splitHeads } from './attention';
+import { causalMask } from './attention';
+import { block, type BlockWeights, embeddings } from './block';
 import { type GPTConfig, validateConfig } from './config';
-import { dropout, gelu, layerNorm, linear } from './layers';
+import { extendCache, type KVCache } from './kv-cache';
+import { dropout, layerNorm } from './layers';
 import { classifierSpecs, createParams, type ParamSpec, paramSpecs } from './params';
 
-/** Per-layer keys and values of the positions seen so far, for incremental decoding. */
-export interface KVCache {
-  /** Number of positions cached. */
-  length: number;
-  /** Per layer: keys and values, each (B, nh, length, hs). Owned by the cache. */
-  layers: { k: tf.Tensor4D; v: tf.Tensor4D }[];
-}
+export type { KVCache } from './kv-cache';
 
 export interface ForwardOptions {
   /** Apply dropout (needs a seed for reproducibility). */
@@ -98,50 +95,28 @@ export class GPT {
    */
   forward(idx: tf.Tensor2D, opts: ForwardOptions = {}): ForwardResult {
     const { nHead, blockSize } = this.config;
-    const [B, T] = idx.shape;
-    const offset = opts.cache?.length ?? 0;
+    const T = idx.shape[1];
+    const cache = opts.cache;
+    const offset = cache?.length ?? 0;
     if (offset + T > blockSize) throw new Error(`sequence of ${offset + T} positions exceeds blockSize ${blockSize}`);
     const rate = opts.training ? this.config.dropout : 0;
     let seed = opts.seed ?? 0;
     const nextSeed = (): number => (seed = (seed + 0x9e3779b1) >>> 0);
 
-    const pos = tf.range(offset, offset + T, 1, 'int32');
-    const tok = tf.gather(this.p<tf.Rank.R2>('wte'), idx.reshape([-1])).reshape([B, T, -1]); // (B, T, C)
-    let x = tf.add(tok, tf.gather(this.p<tf.Rank.R2>('wpe'), pos)) as tf.Tensor3D; // (B, T, C)
+    let x = embeddings(this.p('wte'), this.p('wpe'), idx, offset); // (B, T, C)
     x = dropout(x, rate, rate > 0 ? nextSeed() : undefined) as tf.Tensor3D;
     // A single new position may look at every cached one: its mask row is all zeros.
     const mask = T === 1 ? undefined : this.mask(T, offset); // (T, offset + T)
     const attention: tf.Tensor4D[] = [];
     const residuals: tf.Tensor3D[] = opts.returnResiduals ? [x] : [];
-
+    const onAttention = opts.returnAttention ? (a: tf.Tensor4D): void => void attention.push(a) : undefined;
     for (let l = 0; l < this.config.nLayer; l++) {
-      const h = `h.${l}`;
-      // Attention branch: one fused matmul gives q, k and v for all heads.
-      const a = layerNorm(x, this.p(`${h}.ln_1.weight`), this.p(`${h}.ln_1.bias`));
-      const qkv = linear(a, this.p(`${h}.attn.c_attn.weight`), this.p(`${h}.attn.c_attn.bias`)); // (B, T, 3C)
-      const [q, k0, v0] = tf.split(qkv, 3, -1).map((t) => splitHeads(t, nHead)); // each (B, nh, T, hs)
-      let k = k0;
-      let v = v0;
-      if (opts.cache) {
-        const layer = opts.cache.layers[l];
-        if (layer) { k = tf.concat([layer.k, k0], 2); v = tf.concat([layer.v, v0], 2); } // (B, nh, offset+T, hs)
-        const keptK = tf.keep(k) as tf.Tensor4D;
-        const keptV = tf.keep(v) as tf.Tensor4D;
-        if (layer) { layer.k.dispose(); layer.v.dispose(); }
-        opts.cache.layers[l] = { k: keptK, v: keptV };
-      }
-      const att = scaledDotProductAttention(q, k, v, mask, rate, rate > 0 ? nextSeed() : undefined);
-      if (opts.returnAttention) attention.push(att.weights as tf.Tensor4D);
-      const y = linear(mergeHeads(att.output), this.p(`${h}.attn.c_proj.weight`), this.p(`${h}.attn.c_proj.bias`));
-      x = tf.add(x, dropout(y, rate, rate > 0 ? nextSeed() : undefined)) as tf.Tensor3D;
-      // MLP branch: widen 4×, GELU, project back.
-      const m = layerNorm(x, this.p(`${h}.ln_2.weight`), this.p(`${h}.ln_2.bias`));
-      const f = gelu(linear(m, this.p(`${h}.mlp.c_fc.weight`), this.p(`${h}.mlp.c_fc.bias`))); // (B, T, 4C)
-      const g = linear(f, this.p(`${h}.mlp.c_proj.weight`), this.p(`${h}.mlp.c_proj.bias`)); // (B, T, C)
-      x = tf.add(x, dropout(g, rate, rate > 0 ? nextSeed() : undefined)) as tf.Tensor3D;
+      const w: BlockWeights = (name) => this.p(`h.${l}.${name}`);
+      const kv = cache ? (k: tf.Tensor4D, v: tf.Tensor4D) => extendCache(cache, l, k, v) : undefined;
+      x = block(x, w, { nHead, mask, rate, nextSeed, kv, onAttention });
       if (opts.returnResiduals) residuals.push(x);
     }
-    if (opts.cache) opts.cache.length = offset + T;
+    if (cache) cache.length = offset + T;
     const hidden = layerNorm(x, this.p('ln_f.weight'), this.p('ln_f.bias')) as tf.Tensor3D;
     return { hidden, attention: opts.returnAttention ? attention : undefined, residuals: opts.returnResiduals ? residuals : undefined };
   }

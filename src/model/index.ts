@@ -1,6 +1,10 @@
 export { causalMask, MASKED, mergeHeads, scaledDotProductAttention, splitHeads } from './attention';
 export type { AttentionResult } from './attention';
+export { block, causalSelfAttention, embeddings, mlp } from './block';
+export type { BlockContext, BlockWeights } from './block';
 export { classifierLogits, gatherPositions } from './classifier';
+export { GELU_CUBIC, GELU_SCALE, LN_EPS } from './constants';
+export { extendCache } from './kv-cache';
 export { DEFAULT_CONFIG, flopsPerToken, isPreset, makeConfig, paramCount, PRESETS, validateConfig } from './config';
 export type { GPTConfig, PresetName } from './config';
 export { crossEntropy, GPT } from './gpt';

@@ -3,6 +3,7 @@
  * Weights are passed in, never owned: the GPT keeps them in one map by GPT-2 name.
  */
 import * as tf from '@tensorflow/tfjs';
+import { GELU_CUBIC, GELU_SCALE, LN_EPS } from './constants';
 import { geluFused, kernelMode, layerNormFused } from './fused';
 
 /**
@@ -23,7 +24,7 @@ export function linear(x: tf.Tensor, weight: tf.Tensor2D, bias?: tf.Tensor1D): t
  * definition; training runs layerNormFused (fused.ts), the same values with a hand-written
  * gradient, unless setKernelMode('reference').
  */
-export function layerNorm(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps = 1e-5): tf.Tensor {
+export function layerNorm(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps = LN_EPS): tf.Tensor {
   if (kernelMode() === 'fused') return layerNormFused(x, gamma, beta, eps);
   const { mean, variance } = tf.moments(x, -1, true);
   const xhat = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps)));
@@ -36,7 +37,7 @@ export function layerNorm(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, e
  */
 export function gelu(x: tf.Tensor): tf.Tensor {
   if (kernelMode() === 'fused') return geluFused(x);
-  const inner = tf.mul(Math.sqrt(2 / Math.PI), tf.add(x, tf.mul(0.044715, tf.pow(x, 3))));
+  const inner = tf.mul(GELU_SCALE, tf.add(x, tf.mul(GELU_CUBIC, tf.pow(x, 3))));
   return tf.mul(tf.mul(0.5, x), tf.add(1, tf.tanh(inner)));
 }
 
