@@ -9,9 +9,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { backendInfo, initBackend } from '../../engine';
 import { loadCheckpoint, readCheckpointJson, saveCheckpoint } from '../../checkpoint';
-import { loadCorpus } from '../../data/corpus';
+import { corpusSizes, loadCorpus } from '../../data/corpus';
 import { check } from '../../errors';
-import { bitsPerByte, evaluateLm, type LmTrainState, tokenizerFromJson } from '../../train/lm';
+import { bitsPerByte, evaluateCorpusParts, evaluateLm, type LmTrainState, tokenizerFromJson } from '../../train/lm';
 import { get } from '../args';
 import { registerCommand } from '../commands';
 import { checkCheckpointOut, removeStaleManifest } from '../output';
@@ -57,6 +57,10 @@ registerCommand({
       const valLoss = evaluateLm(shipped.model, valIds, 32);
       const bpb = bitsPerByte(valLoss, valIds.length, valBytes);
       const metrics = { valLoss, bitsPerByte: bpb };
+      // A model trained on more than Moby Dick is also scored on each part's held-out slice.
+      const broad = corpus.parts.length > 1 || corpus.parts[0].name !== 'moby-dick';
+      if (broad) ctx.log(`evaluating on the held-out slice of each corpus part (${corpus.parts.map((p) => p.name).join(', ')})…`);
+      const perPart = broad ? evaluateCorpusParts(shipped.model, tok, corpus, 32) : null;
       // saveCheckpoint replaces the old checkpoint atomically; only a stale manifest of ours must go
       // first (a user's was refused up front). Never `rm -rf out`: that deletes what the folder held.
       removeStaleManifest(out);
@@ -78,6 +82,13 @@ registerCommand({
         validation: { tokens: valIds.length, bytes: valBytes, text: 'the last 10 % of Moby Dick' },
         valLoss,
         bitsPerByte: bpb,
+        ...(state.options.init ? { init: state.options.init } : {}),
+        ...(state.options.mix ? { mix: state.options.mix } : {}),
+        ...(perPart ? {
+          corpusSizes: corpusSizes(corpus),
+          bitsPerBytePerCorpus: Object.fromEntries(Object.entries(perPart).map(([k, v]) => [k, v.bitsPerByte])),
+          heldOut: perPart,
+        } : {}),
         history: state.history,
         created: new Date().toISOString(),
       };
