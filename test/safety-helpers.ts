@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { saveCheckpoint } from '../src/checkpoint';
+import { run } from '../src/cli/main';
 import { GPT, makeConfig } from '../src/model';
 import { CharTokenizer } from '../src/tokenize';
 import { AdamW } from '../src/train';
@@ -99,4 +100,27 @@ export function assertCleanFailure(r: CliResult, re: RegExp, what: string): void
   assert.doesNotMatch(r.stderr, /^\s+at /m, `${what}: a stack trace`);
   assert.match(lines[0], re, what);
   assert.equal(r.stdout, '', `${what}: stdout should be empty`);
+}
+
+/**
+ * Run `literate-gpt ...args` inside this process (src/cli/main.ts's run, stdout and stderr
+ * captured): the same code path as the binary without the ~2-9 s start of a child process, for
+ * tables of cases that must be refused before any work. A case that is not refused really runs.
+ */
+export async function cliInProcess(args: readonly string[]): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const out = process.stdout.write.bind(process.stdout);
+  const err = process.stderr.write.bind(process.stderr);
+  const capture = (sink: (s: string) => void) => ((chunk: string | Uint8Array): boolean => { sink(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8')); return true; }) as typeof process.stdout.write;
+  process.stdout.write = capture((s) => { stdout += s; });
+  process.stderr.write = capture((s) => { stderr += s; });
+  let status: number;
+  try {
+    status = await run(args);
+  } finally {
+    process.stdout.write = out;
+    process.stderr.write = err;
+  }
+  return { status, signal: null, stdout, stderr };
 }
