@@ -67,7 +67,8 @@ const SCRIPT = `function (root, d) {
       var v = w[i][j];
       if (!(v >= d.minWeight)) continue;
       out.push('<line x1="2" y1="' + (i * ROW + ROW / 2) + '" x2="' + (W - 2) + '" y2="' + (j * ROW + ROW / 2) +
-        '" stroke="#1f77b4" stroke-opacity="' + Math.min(1, v).toFixed(3) + '" stroke-width="' + (focus ? 1 + 3 * v : 1.5).toFixed(2) +
+        // With one token in focus its few lines get a floor of opacity, so weak ones stay visible.
+        '" stroke="#1f77b4" stroke-opacity="' + Math.min(1, focus ? 0.15 + v : v).toFixed(3) + '" stroke-width="' + (focus ? 1 + 3 * v : 1.5).toFixed(2) +
         '" data-from="' + i + '" data-to="' + j + '" data-weight="' + v + '"></line>');
     }
     svg.innerHTML = out.join('');
