@@ -50,3 +50,30 @@ export function topKProbabilities(logits: readonly number[], k: number, temperat
   void temperature;
   throw new Error('exercise 4: not written yet');
 }
+
+/** AdamW's settings (lg.DEFAULT_ADAMW has β1 0.9, β2 0.95, ε 1e-8, λ 0.1). */
+export interface AdamWSettings {
+  readonly lr: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+  readonly weightDecay: number;
+  /** Whether weight decay applies to this parameter (matmul weights: yes; biases, LayerNorm, embeddings: no). */
+  readonly decay: boolean;
+}
+
+/**
+ * One AdamW update of one parameter θ with gradient g, moments m and v (zeros before the first
+ * step) and step number t (1 for the first update). Returns the new θ, m and v:
+ *   m ← β1·m + (1−β1)·g,  v ← β2·v + (1−β2)·g²,  m̂ = m/(1−β1ᵗ),  v̂ = v/(1−β2ᵗ)
+ *   θ ← θ − lr·( m̂/(√v̂ + ε) + λ·θ )   (the λ·θ term only when `decay`)
+ */
+export function adamwStep(theta: readonly number[], grad: readonly number[], m: readonly number[], v: readonly number[], t: number, s: AdamWSettings): { theta: number[]; m: number[]; v: number[] } {
+  void theta;
+  void grad;
+  void m;
+  void v;
+  void t;
+  void s;
+  throw new Error('exercise 5: not written yet');
+}

@@ -3,9 +3,12 @@ import { strict as assert } from 'assert';
 import type * as Stub from '../../exercises/04-pretraining';
 import { bitsPerByte as libBitsPerByte } from '../../src/train/lm';
 import { samplingProbabilities } from '../../src/generate/sampling';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../../src/engine';
+import { AdamW, DEFAULT_ADAMW } from '../../src/train/adamw';
 import { exerciseTarget, loadExercise } from './target';
 
-const { bitsPerByte, crossEntropyFromLogits, crossEntropyGradient, topKProbabilities } = loadExercise<typeof Stub>('04-pretraining');
+const { bitsPerByte, crossEntropyFromLogits, crossEntropyGradient, topKProbabilities, adamwStep } = loadExercise<typeof Stub>('04-pretraining');
 
 function assertClose(actual: readonly number[], expected: readonly number[], tol = 1e-9): void {
   assert.equal(actual.length, expected.length, `length ${actual.length}, expected ${expected.length}`);
@@ -76,6 +79,42 @@ describe(`exercises 04-pretraining (${exerciseTarget()})`, () => {
           assertClose(topKProbabilities(z, k, temperature), Array.from(samplingProbabilities(z, { topK: k, temperature })), 1e-12);
         }
       }
+    });
+  });
+  describe('5. adamwStep', () => {
+    before(async () => { await initBackend(); });
+    const lr = 1e-2;
+    const settings = (decay: boolean) => ({ lr, ...DEFAULT_ADAMW, decay });
+
+    it('moves every weight by lr against the sign of its gradient on the first step (no decay)', () => {
+      const r = adamwStep([0.5, -0.2, 0.1], [3, -0.001, 20], [0, 0, 0], [0, 0, 0], 1, settings(false));
+      assertClose(r.theta, [0.5 - lr, -0.2 + lr, 0.1 - lr], 1e-6); // |g|/(|g| + ε) is 1 within 1e-5 here
+      assertClose(r.m, [0.3, -0.0001, 2], 1e-12);
+    });
+
+    it('equals lg.AdamW over three steps, for a parameter that decays and one that does not (1e-6)', () => {
+      const theta0 = { w: [0.3, -0.7, 1.2, 0.05], b: [0.1, -0.2] };
+      const gradsAt = (step: number) => ({ w: [0.5, -1, 0.02 * step, 3 - step], b: [step - 2, 0.3] });
+      const params = new Map([['w', tf.variable(tf.tensor1d(theta0.w))], ['b', tf.variable(tf.tensor1d(theta0.b))]]);
+      const opt = new AdamW();
+      const mine = { w: { theta: theta0.w, m: [0, 0, 0, 0], v: [0, 0, 0, 0] }, b: { theta: theta0.b, m: [0, 0], v: [0, 0] } };
+      for (let t = 1; t <= 3; t++) {
+        const g = gradsAt(t);
+        const grads = new Map([['w', tf.tensor1d(g.w)], ['b', tf.tensor1d(g.b)]]);
+        opt.apply(params, grads, lr, (n) => n === 'w');
+        tf.dispose([...grads.values()]);
+        mine.w = adamwStep(mine.w.theta, g.w, mine.w.m, mine.w.v, t, settings(true));
+        mine.b = adamwStep(mine.b.theta, g.b, mine.b.m, mine.b.v, t, settings(false));
+        assertClose(mine.w.theta, Array.from(params.get('w')!.dataSync()), 1e-6);
+        assertClose(mine.b.theta, Array.from(params.get('b')!.dataSync()), 1e-6);
+      }
+      opt.dispose();
+      for (const p of params.values()) p.dispose();
+    });
+
+    it('decays a weight with zero gradient by lr·λ·θ, and only when decay applies', () => {
+      assertClose(adamwStep([2], [0], [0], [0], 1, settings(true)).theta, [2 - lr * DEFAULT_ADAMW.weightDecay * 2], 1e-12);
+      assertClose(adamwStep([2], [0], [0], [0], 1, settings(false)).theta, [2], 1e-12);
     });
   });
 });
