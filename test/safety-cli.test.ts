@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { CharTokenizer } from '../src/tokenize';
-import { assertCleanFailure, cli, cliAll, ROOT, savePico, weightsFileOf } from './safety-helpers';
+import { assertCleanFailure, cli, cliAll, cliInProcess, ROOT, savePico, weightsFileOf } from './safety-helpers';
 
 describe('safety: bad input on the command line', function () {
   this.timeout(900_000); // ~40 s on an idle 2-core machine; generous for a loaded one
@@ -103,6 +103,62 @@ describe('safety: bad input on the command line', function () {
     assert.equal(fs.existsSync(out), false, 'a failed command created its --out folder');
     assert.deepEqual(fs.readdirSync(p('my-docs')), ['notes.txt']);
     assert.equal(fs.readFileSync(p('a-file'), 'utf8'), 'not a folder');
+  });
+
+  it('the contract\'s small print: decimal numbers, stray words, sizes that cannot fit, contradictions, one line after a note', async () => {
+    const out = p('never-created-2');
+    const cases: [string[], RegExp][] = [
+      [['sample', 'image', '--checkpoint', good, '--label', '0x7'], /--label must be a decimal number, got '0x7'/],
+      [['sample', 'lm', '--checkpoint', good, '--prompt', 'the', '--tokens', '0b11'], /--tokens must be a decimal number, got '0b11'/],
+      [['sample', 'lm', '--checkpoint', good, '--prompt', 'the', '--temperature', 'Infinity'], /--temperature must be a number, got 'Infinity'/],
+      [['info', 'extra'], /^literate-gpt info: unexpected argument 'extra'$/],
+      [['classify', 'cheap', 'meds'], /unexpected argument 'cheap' \(the text goes on stdin\)/],
+      [['train', 'lm', '--batch', '4096', '--accum', '1024', '--out', out], /one training step of 4,096 sequences × 128 tokens needs about [\d,.]+ GiB .*more than this machine's [\d.]+ GiB of memory/],
+      [['train', 'lm', '--steps', '5', '--out', good], /--out .*good already holds a language model of [\d,]+ parameters: --resume continues it, --force replaces it/],
+      [['train', 'lm', '--resume', '--force', '--out', good], /--resume and --force contradict each other/],
+      // --resume with other flags says "note: ... ignoring --steps" — then the refusal: one line, the refusal.
+      [['train', 'lm', '--resume', '--steps', '5', '--out', dirs.nan], /^literate-gpt train lm: .*tensor 'wte' has a non-finite value at index 0$/],
+      [['bench', '--sample-block', '10'], /--sample-block must be at least the one-token prompt plus --sample-tokens \(257\), got 10/],
+      [['bench', '--tiny', '--sample-block', '10'], /\(25 with --tiny\), got 10/],
+    ];
+    for (const [args, re] of cases) assertCleanFailure(await cliInProcess(args), re, args.join(' '));
+    assert.equal(fs.existsSync(out), false);
+    // No command at all: the usage, on stderr (stdout stays empty), exit 2.
+    const none = await cli([]);
+    assert.equal(none.status, 2);
+    assert.equal(none.stdout, '');
+    assert.match(none.stderr, /^usage: literate-gpt <command>/);
+    const help = await cliInProcess(['--help']);
+    assert.equal(help.status, 0);
+    assert.match(help.stdout, /^usage: literate-gpt <command>/);
+  });
+
+  it('a value out of range is adjusted with a one-line note, never silently (--top-k above the vocabulary)', async () => {
+    const r = await cliInProcess(['sample', 'lm', '--checkpoint', good, '--prompt', 'the', '--tokens', '3', '--top-k', '100000', '--json']);
+    assert.equal(r.status, 0, r.stderr);
+    const notes = r.stderr.split('\n').filter((l) => l.startsWith('note:'));
+    assert.deepEqual(notes, ['note: --top-k 100000 is more than the 12 tokens of the vocabulary: sampling among all of them']);
+    assert.equal((JSON.parse(r.stdout) as { tokens: number }).tokens, 3);
+  });
+
+  it('Ctrl-C while sampling prints what was generated: --json as one object with stoppedEarly, plain text as text', async () => {
+    for (const json of [true, false]) {
+      let sent = false;
+      const r = await cli(['sample', 'lm', '--checkpoint', good, '--prompt', 'the', '--tokens', '100000', ...(json ? ['--json'] : [])], {
+        // --json announces the sampling on stderr; plain text streams the tokens there.
+        onStderr: (child, _t, all) => { if (!sent && (json ? /sampling up to 100000 tokens/.test(all) : all.length > 20)) { sent = true; child.kill('SIGINT'); } },
+      });
+      assert.ok(sent, 'the signal was sent');
+      assert.equal(r.status, 0, r.stderr);
+      if (json) {
+        const res = JSON.parse(r.stdout) as { stoppedEarly: boolean; tokens: number; text: string };
+        assert.equal(res.stoppedEarly, true);
+        assert.ok(res.tokens > 0 && res.tokens < 100_000, `${res.tokens} tokens`);
+        assert.equal(res.text.length, res.tokens, 'a character model: one character per token');
+      } else {
+        assert.ok(r.stdout.startsWith('the') && r.stdout.length > 3 && r.stdout.length < 100_003, r.stdout.slice(0, 100));
+      }
+    }
   });
 
   it('stops quietly when the reader of its output goes away (`| head`), instead of an EPIPE stack trace', () => {
