@@ -215,7 +215,8 @@ export function checkCheckpointOut(out: string | undefined, o: CheckpointOutOpti
   const entries = fs.readdirSync(out);
   if (!exists(path.join(out, CHECKPOINT_FILE))) {
     // Hidden files (.gitkeep) and an interrupted save's leftovers may stay; anything else is the user's.
-    const other = entries.filter((f) => !f.startsWith('.') && !OWN_LEFTOVER.test(f));
+    // So may `best-epoch/` holding one of ours: train classifier keeps its best epoch's weights there.
+    const other = entries.filter((f) => !f.startsWith('.') && !OWN_LEFTOVER.test(f) && !(f === 'best-epoch' && describeCheckpoint(path.join(out, f)) !== null));
     if (other.length > 0) throw new InputError(`${flag} ${out}: a folder of other files (${other.slice(0, 3).join(', ')}${other.length > 3 ? ', …' : ''}), not a checkpoint folder; choose a new or empty one`);
     return { existing: null };
   }
