@@ -50,4 +50,15 @@ describe('language model: bits per byte per corpus part', function () {
     assert.notEqual(bad.status, 0);
     assert.match(bad.stderr, /'shakespeare' is not one of moby-dick, brown, sotu, spam/);
   });
+
+  it('train lm refuses an unknown corpus part and a --mix that does not match the parts, before any work', async () => {
+    const out = path.join(root, 'out', 'test-lm-corpus-refused');
+    const a = await cli(['train', 'lm', '--corpus', 'moby-dick+bogus', '--steps', '1', '--out', out]);
+    assert.notEqual(a.status, 0);
+    assert.match(a.stderr, /unknown corpus 'moby-dick\+bogus': 'bogus' is not one of/);
+    const b = await cli(['train', 'lm', '--corpus', 'moby-dick+brown', '--mix', '1', '--steps', '1', '--out', out]);
+    assert.notEqual(b.status, 0);
+    assert.match(b.stderr, /--mix needs 2 non-negative numbers/);
+    assert.ok(!fs.existsSync(path.join(out, 'checkpoint.json')));
+  });
 });
