@@ -138,6 +138,21 @@ describe('safety: output paths (every command that writes)', function () {
     console.log(`      ${cases.length} refusals, ${((Date.now() - t0) / 1000).toFixed(0)} s in all; every pre-existing file byte-identical`);
   });
 
+  it('an export that fails after it started leaves no temporary checkpoint behind', async () => {
+    // A training checkpoint whose recorded corpus does not exist: export lm fails after writing
+    // its float16 copy to the system temp folder, while loading the validation text.
+    const dir = p('odd-corpus');
+    savePico(dir, { trainState: { options: { corpus: 'no-such-corpus', seed: 1, tokenizer: 'char' }, history: [], trainCurve: [], tokensSeen: 0, elapsedMs: 0, scheduleSteps: 1 } });
+    const temps = (): string[] => fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith('lgpt-export-'));
+    const before = temps();
+    const r = await cliInProcess(['export', 'lm', '--checkpoint', dir, '--out', p('odd-export')]);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /no-such-corpus/);
+    assert.deepEqual(temps().filter((f) => !before.includes(f)), [], 'a temporary checkpoint was left in the system temp folder');
+    assert.equal(fs.existsSync(p('odd-export')), false);
+    fs.rmSync(dir, { recursive: true });
+  });
+
   it('--force replaces only the checkpoint it names (and our stale manifest); the user\'s files beside it stay', async () => {
     const before = snapshot(tmp);
     const r = await cli(['train', 'lm', '--preset', 'pico', '--steps', '1', '--eval-every', '1', '--force', '--out', p('has-lm'), '--json']);
