@@ -32,9 +32,16 @@ describe('model memory estimate', () => {
 
   it('refuses a step that cannot fit, naming the estimate, and passes one that can', () => {
     const cfg = makeConfig({ preset: 'nano', vocabSize: 1024 });
-    assert.throws(() => checkStepFits(cfg, 4096, cfg.blockSize, 16 * 2 ** 30), (e: unknown) => e instanceof InputError
+    const GiB = 2 ** 30;
+    assert.throws(() => checkStepFits(cfg, 4096, cfg.blockSize, { total: 16 * GiB, free: 16 * GiB }), (e: unknown) => e instanceof InputError
       && /one training step of 4,096 sequences × 128 tokens needs about \d+ GiB .*more than this machine's 16\.0 GiB of memory; lower --batch/.test(e.message));
-    checkStepFits(cfg, 32, cfg.blockSize, 16 * 2 ** 30);
+    const notes: string[] = [];
+    checkStepFits(cfg, 32, cfg.blockSize, { total: 16 * GiB, free: 16 * GiB, log: (l) => notes.push(l) });
+    assert.equal(notes.length, 0);
+    // Fits the machine, not what is free now: one note, no refusal.
+    checkStepFits(cfg, 32, cfg.blockSize, { total: 16 * GiB, free: 0.1 * GiB, log: (l) => notes.push(l) });
+    assert.equal(notes.length, 1);
+    assert.match(notes[0], /^note: one training step needs about [\d.]+ (GiB|MiB), more than the 102 MiB free now: it may swap/);
     assert.ok(trainingStepBytes(cfg, 64) > trainingStepBytes(cfg, 32));
   });
 });

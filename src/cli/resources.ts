@@ -4,12 +4,25 @@ import { InputError } from '../errors';
 import { type GPTConfig, paramCount } from '../model/config';
 import { formatBytes, trainingStepBytes } from '../model/memory';
 
+export interface FitOptions {
+  /** The machine's memory (default os.totalmem()). */
+  readonly total?: number;
+  /** Memory free now (default os.freemem()). */
+  readonly free?: number;
+  /** Where the one-line note goes when the step fits the machine but not what is free now. */
+  readonly log?: (line: string) => void;
+}
+
 /**
  * Throw (one line, exit 2) when one step of `batch` sequences of `tokens` tokens needs more than
- * the machine's memory (`total`, default os.totalmem()), with the estimate in the message.
+ * the machine's memory, with the estimate in the message; note it when it needs more than is free now.
  */
-export function checkStepFits(cfg: GPTConfig, batch: number, tokens = cfg.blockSize, total = os.totalmem()): void {
+export function checkStepFits(cfg: GPTConfig, batch: number, tokens = cfg.blockSize, o: FitOptions = {}): void {
   const needs = trainingStepBytes(cfg, batch, tokens);
-  if (needs <= total) return;
-  throw new InputError(`the model would have ${paramCount(cfg).toLocaleString('en')} parameters, and one training step of ${batch.toLocaleString('en')} sequences × ${tokens} tokens needs about ${formatBytes(needs)} (weights, gradients, AdamW moments, activations): more than this machine's ${formatBytes(total)} of memory; lower --batch (--accum keeps the tokens per step)`);
+  const total = o.total ?? os.totalmem();
+  if (needs > total) {
+    throw new InputError(`the model would have ${paramCount(cfg).toLocaleString('en')} parameters, and one training step of ${batch.toLocaleString('en')} sequences × ${tokens} tokens needs about ${formatBytes(needs)} (weights, gradients, AdamW moments, activations): more than this machine's ${formatBytes(total)} of memory; lower --batch (--accum keeps the tokens per step)`);
+  }
+  const free = o.free ?? os.freemem();
+  if (needs > free) o.log?.(`note: one training step needs about ${formatBytes(needs)}, more than the ${formatBytes(free)} free now: it may swap (a smaller --batch with --accum keeps the tokens per step)`);
 }

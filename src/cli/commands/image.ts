@@ -76,7 +76,7 @@ registerCommand({
       // vocabulary is the levels, ten labels and the "no label" token; the sequence is label + pixels.
       const side = opts.data!.side;
       const config = makeConfig({ preset: opts.preset, ...opts.model, vocabSize: opts.data!.levels + 11, blockSize: side * side + 1 });
-      checkStepFits(config, opts.batchSize ?? d.batchSize);
+      checkStepFits(config, opts.batchSize ?? d.batchSize, undefined, { log: ctx.log });
     }
     await initBackend();
     if (existing && !resume) removeStaleManifest(out); // --force: it described the model being replaced

@@ -37,7 +37,7 @@ registerCommand({
     if (!(existing && get.bool(flags, 'resume')) && flags.init === undefined) {
       // The vocabulary is not known before the tokenizer is built: the largest it can be (as train/lm.ts's probe).
       const vocabSize = get.str(flags, 'tokenizer') === 'bpe' ? get.num(flags, 'vocab') ?? DEFAULT_LM_OPTIONS.tokenizerVocab : 1024;
-      checkStepFits(makeConfig({ preset: (get.str(flags, 'preset') ?? 'nano') as LmTrainOptions['preset'], ...modelOverrides(flags), vocabSize }), get.num(flags, 'batch') ?? DEFAULT_LM_OPTIONS.batchSize);
+      checkStepFits(makeConfig({ preset: (get.str(flags, 'preset') ?? 'nano') as LmTrainOptions['preset'], ...modelOverrides(flags), vocabSize }), get.num(flags, 'batch') ?? DEFAULT_LM_OPTIONS.batchSize, undefined, { log: ctx.log });
     }
     const resuming = get.bool(flags, 'resume') && fs.existsSync(path.join(out, CHECKPOINT_FILE));
     if (resuming) {
