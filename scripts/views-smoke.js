@@ -23,7 +23,7 @@ const assert = require('assert/strict');
 const cp = require('child_process');
 const fs = require('fs');
 const path = require('path');
-const { ROOT } = require('./setup-jupyter');
+const { ROOT, JUPYTER_DATA } = require('./setup-jupyter');
 const { findPython, ensureBuilt } = require('./run-notebooks');
 const { makeOfflineFile } = require('./offline-html');
 const { MATH_FORMULAS, MATH_MARKDOWN, viewsBundles } = require('./views-fixture');
@@ -75,6 +75,21 @@ async function writeFixture() {
   return htmlFile;
 }
 
+/**
+ * The fixture notebook signed as execute_notebook.py signs what `npm start` executes, into the
+ * Jupyter data folder `npm run lab` reads (JUPYTER_DATA): JupyterLab must run its views when the
+ * notebook is merely opened. Returns the file name inside `dir`.
+ */
+function writeSignedFixture(dir) {
+  const name = 'views-signed.ipynb';
+  const code = 'import sys, nbformat; sys.path.insert(0, sys.argv[1]); import execute_notebook as e; ' +
+    'nb = nbformat.read(sys.argv[2], as_version=4); e.sign(nb); nbformat.write(nb, sys.argv[3])';
+  const env = { ...process.env, JUPYTER_DATA_DIR: JUPYTER_DATA };
+  const r = cp.spawnSync(findPython(), ['-c', code, __dirname, path.join(SHOTS, 'views.ipynb'), path.join(dir, name)], { encoding: 'utf8', env });
+  if (r.status !== 0 || r.stderr.trim() !== '') throw new Error(`signing the fixture failed: ${(r.stdout + r.stderr).trim()}`);
+  return name;
+}
+
 /** Console errors, page errors and requests that leave `allowed` (a function of the URL), per page. */
 async function guard(context, allowed) {
   const problems = [];
@@ -85,6 +100,8 @@ async function guard(context, allowed) {
     return route.abort();
   });
   context.on('page', (page) => watchPage(page, problems));
+  // The console says "Failed to load resource" without the address: name it.
+  context.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
   return problems;
 }
 
@@ -248,7 +265,6 @@ async function checkExport(browser, file, samplingProbabilities, expectFormulas)
   const problems = await guard(context, (url) => url.startsWith('file:') || url.startsWith('data:') || url.startsWith('blob:'));
   try {
     const page = await context.newPage();
-    watchPage(page, problems);
     // A chapter's export is several MB (plotly.js and every figure drawn while the page parses): on
     // two busy cores that takes half a minute, so give it room.
     await page.goto('file://' + file, { waitUntil: 'load', timeout: 180_000 });
@@ -286,6 +302,7 @@ async function checkLab(browser, port, samplingProbabilities) {
     ],
   });
   fs.writeFileSync(path.join(workDir, 'views.ipynb'), JSON.stringify(nb, null, 1));
+  const signed = writeSignedFixture(workDir);
   const t0 = Date.now();
   const { child, url, logTail } = await startLab({ port, open: false, extra: [], rootDir: workDir, quiet: true });
   const origin = new URL(url).origin;
@@ -293,7 +310,6 @@ async function checkLab(browser, port, samplingProbabilities) {
   const problems = await guard(context, (u) => u.startsWith(origin) || u.startsWith(origin.replace('http', 'ws')) || u.startsWith('data:') || u.startsWith('blob:'));
   try {
     const page = await context.newPage();
-    watchPage(page, problems);
     await runAllCells(page, url, 'views.ipynb', { workDir, timeoutS: 180, t0, logTail });
     const errs = await errorOutputs(page);
     assert.deepEqual(errs, [], 'error output in the notebook');
@@ -302,6 +318,22 @@ async function checkLab(browser, port, samplingProbabilities) {
     const lines = await checkViews(page, 'lab', samplingProbabilities);
     await page.locator('[data-lgpt-view="attention-head"]').scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(SHOTS, 'lab-page.png') });
+    // A notebook executed and signed elsewhere, only opened: its saved outputs must come alive.
+    // (JupyterLab renders cells as they scroll into view, so scroll through it.)
+    const opened = await context.newPage();
+    await opened.goto(url.replace('/lab?', `/lab/tree/${signed}?`));
+    await opened.waitForSelector('.jp-Notebook .jp-Cell', { timeout: 60_000 });
+    let ready = 0;
+    for (let k = 0; k < 60 && ready < 4; k++) {
+      ready = await opened.evaluate(() => {
+        const outer = document.querySelector('.jp-WindowedPanel-outer');
+        if (outer) outer.scrollTop += 500;
+        return document.querySelectorAll('[data-lgpt-view][data-lgpt-ready="1"]').length;
+      });
+      await opened.waitForTimeout(500);
+    }
+    assert.equal(ready, 4, 'the four views of the signed notebook run when it is opened');
+    lines.push(`a signed notebook, only opened: ${ready} of 4 views came alive without running a cell`);
     // JupyterLab's debugger extension rejects a promise when the kernel (tslab) has no debugger:
     // its own noise, not the views'. Everything else counts.
     const ours = problems.filter((p) => !/No active debugger session/.test(p));
