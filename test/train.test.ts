@@ -189,6 +189,35 @@ describe('Trainer', () => {
     model.dispose();
   });
 
+  it('a stoppable step of many micro-batches: abandoned when asked (no update, nothing leaked), else equal to trainStep', async () => {
+    const make = (): { model: GPT; t: Trainer } => {
+      const model = new GPT(pico, { seed: 4 });
+      const decay = new Map(model.specs.map((s) => [s.name, s.decay]));
+      return { model, t: new Trainer(model.params, (n) => decay.get(n)!, { schedule: { lr: 1e-2, minLr: 1e-2, warmup: 1, total: 10 }, gradAccum: 5, clip: 1, tokensPerMicroBatch: 4 }) };
+    };
+    const xs = [[1, 2, 3, 4], [4, 3, 2, 1], [5, 6, 7, 8], [8, 7, 6, 5], [1, 3, 5, 7]].map((r) => tf.tensor2d([r], [1, 4], 'int32'));
+    const a = make();
+    const b = make();
+    try {
+      const w0 = Array.from(a.model.params.get('wte')!.dataSync());
+      tf.tidy(() => { a.model.lmLoss(xs[0], xs[0]); }); // the model caches its causal mask on first use
+      const before = tf.memory().numTensors;
+      let asked = 0;
+      const stopped = await a.t.trainStepStoppable((i) => a.model.lmLoss(xs[i], xs[i]), () => ++asked > 2);
+      assert.equal(stopped, null, 'stopped before the third micro-batch');
+      assert.equal(a.t.step, 0, 'no update was applied');
+      assert.deepEqual(Array.from(a.model.params.get('wte')!.dataSync()), w0);
+      assert.equal(tf.memory().numTensors, before, 'the partial gradient sum was freed');
+      const full = await a.t.trainStepStoppable((i) => a.model.lmLoss(xs[i], xs[i]), () => false);
+      const sync = b.t.trainStep((i) => b.model.lmLoss(xs[i], xs[i]));
+      assert.equal(full!.loss, sync.loss);
+      assert.deepEqual(Array.from(a.model.params.get('wte')!.dataSync()), Array.from(b.model.params.get('wte')!.dataSync()));
+    } finally {
+      tf.dispose(xs);
+      for (const r of [a, b]) { r.t.dispose(); r.model.dispose(); }
+    }
+  });
+
   it('averages accumulated gradients: 2 micro-batches of the same data = 1 batch', () => {
     const run = (accum: number): number[] => {
       const model = new GPT(pico, { seed: 3 });

@@ -250,7 +250,12 @@ export async function runTraining<O, P extends EvalPointBase>(run: TrainRun<O, P
         state.scheduleSteps = total;
         mark = { step: at, ms: elapsed };
       }
-      const info = trainer.trainStep((micro) => task.loss(at, micro, rng));
+      // With several micro-batches a step can take minutes: it yields between them and is
+      // abandoned on a signal (the random stream put back, so --resume replays that step).
+      const rngBefore = rng.getState();
+      const microLoss = (micro: number): tf.Scalar => task.loss(at, micro, rng);
+      const info = s.gradAccum > 1 ? await trainer.trainStepStoppable(microLoss, () => signalled) : trainer.trainStep(microLoss);
+      if (info === null) { rng.setState(rngBefore); stoppedEarly = true; break; }
       state.tokensSeen += task.tokensPerMicroBatch * s.gradAccum;
       state.elapsedMs = performance.now() - runStart;
       lastTps = info.tokensPerSecond;

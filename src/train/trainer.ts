@@ -66,19 +66,42 @@ export class Trainer {
    * from the parameters, so gradients flow). Throws DivergedError on a non-finite loss.
    */
   trainStep(microLoss: (micro: number) => tf.Scalar): StepInfo {
+    const acc = this.accumulator();
+    for (let i = 0; i < this.opts.gradAccum; i++) acc.add(microLoss, i);
+    return acc.update();
+  }
+
+  /**
+   * The same step, yielding to the event loop between micro-batches and abandoning the step
+   * (no update, gradients freed; null) as soon as `stop()` says so — so a signal is seen
+   * within one micro-batch even when a step of many micro-batches takes minutes.
+   */
+  async trainStepStoppable(microLoss: (micro: number) => tf.Scalar, stop: () => boolean): Promise<StepInfo | null> {
+    const acc = this.accumulator();
+    for (let i = 0; i < this.opts.gradAccum; i++) {
+      if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      if (stop()) { acc.abandon(); return null; }
+      acc.add(microLoss, i);
+    }
+    return acc.update();
+  }
+
+  /** Gradients summed over micro-batches, then one clipped AdamW update of their mean. */
+  private accumulator(): { add: (microLoss: (micro: number) => tf.Scalar, i: number) => void; update: () => StepInfo; abandon: () => void } {
     const t0 = performance.now();
     const names = [...this.params.keys()];
     const vars = names.map((n) => this.params.get(n)!);
     const byVarName = new Map(vars.map((v, i) => [v.name, names[i]]));
     let sum: Map<string, tf.Tensor> | null = null;
     let lossSum = 0;
-    for (let i = 0; i < this.opts.gradAccum; i++) {
+    const abandon = (): void => { if (sum) tf.dispose([...sum.values()]); sum = null; };
+    const add = (microLoss: (micro: number) => tf.Scalar, i: number): void => {
       const { value, grads } = tf.variableGrads(() => microLoss(i), vars);
       const loss = this.nanAt === this.step + 1 ? NaN : value.dataSync()[0];
       value.dispose();
       if (!Number.isFinite(loss)) {
         tf.dispose(Object.values(grads));
-        if (sum) tf.dispose([...sum.values()]);
+        abandon();
         throw new DivergedError(this.step + 1, loss);
       }
       lossSum += loss;
@@ -94,37 +117,40 @@ export class Trainer {
           g.dispose();
         }
       }
-    }
-    let grads = sum!;
-    if (this.opts.gradAccum > 1) {
-      const scaled = new Map<string, tf.Tensor>();
-      for (const [k, g] of grads) { scaled.set(k, tf.div(g, this.opts.gradAccum)); g.dispose(); }
-      grads = scaled;
-    }
-    // Clipping and the update run on one flat vector of all gradients (see adamw.ts for why).
-    const layout = this.optimizer.layoutFor(this.params, names.filter((n) => grads.has(n)), this.decay);
-    let flat = flatten(layout, (n) => grads.get(n)!);
-    tf.dispose([...grads.values()]);
-    let gradNorm = NaN;
-    if (this.opts.clip > 0) {
-      const clipped = clipFlatByNorm(flat, this.opts.clip);
-      gradNorm = clipped.norm.dataSync()[0];
-      clipped.norm.dispose();
-      flat.dispose();
-      flat = clipped.grad;
-    }
-    const lr = learningRate(this.step, this.opts.schedule);
-    this.optimizer.applyFlat(this.params, flat, lr);
-    flat.dispose();
-    const ms = performance.now() - t0;
-    return {
-      step: this.step,
-      loss: lossSum / this.opts.gradAccum,
-      lr,
-      gradNorm,
-      ms,
-      tokensPerSecond: (this.opts.tokensPerMicroBatch * this.opts.gradAccum) / (ms / 1000),
     };
+    const update = (): StepInfo => {
+      let grads = sum!;
+      if (this.opts.gradAccum > 1) {
+        const scaled = new Map<string, tf.Tensor>();
+        for (const [k, g] of grads) { scaled.set(k, tf.div(g, this.opts.gradAccum)); g.dispose(); }
+        grads = scaled;
+      }
+      // Clipping and the update run on one flat vector of all gradients (see adamw.ts for why).
+      const layout = this.optimizer.layoutFor(this.params, names.filter((n) => grads.has(n)), this.decay);
+      let flat = flatten(layout, (n) => grads.get(n)!);
+      tf.dispose([...grads.values()]);
+      let gradNorm = NaN;
+      if (this.opts.clip > 0) {
+        const clipped = clipFlatByNorm(flat, this.opts.clip);
+        gradNorm = clipped.norm.dataSync()[0];
+        clipped.norm.dispose();
+        flat.dispose();
+        flat = clipped.grad;
+      }
+      const lr = learningRate(this.step, this.opts.schedule);
+      this.optimizer.applyFlat(this.params, flat, lr);
+      flat.dispose();
+      const ms = performance.now() - t0;
+      return {
+        step: this.step,
+        loss: lossSum / this.opts.gradAccum,
+        lr,
+        gradNorm,
+        ms,
+        tokensPerSecond: (this.opts.tokensPerMicroBatch * this.opts.gradAccum) / (ms / 1000),
+      };
+    };
+    return { add, update, abandon };
   }
 
   dispose(): void {
