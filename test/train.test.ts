@@ -263,7 +263,7 @@ describe('language-model training with checkpoints', () => {
     const base = await trainLm(path.join(tmp, 'base'), { ...opts, steps: 2, corpus: 'moby-dick+sotu' }, false);
     base.model.dispose();
     // lr 0: the warm-started model is the checkpoint's, bit for bit.
-    const init = await trainLm(path.join(tmp, 'init'), { ...opts, steps: 2, lr: 0, minLr: 0, init: path.join(tmp, 'base'), corpus: 'moby-dick+sotu', mix: [0.5, 0.5], preset: 'micro' }, false);
+    const init = await trainLm(path.join(tmp, 'init'), { ...opts, steps: 2, lr: 0, minLr: 0, init: path.join(tmp, 'base'), corpus: 'moby-dick+sotu', mix: [0.5, 0.5], preset: 'micro', tokenizer: 'bpe' }, false);
     const saved = loadCheckpoint(path.join(tmp, 'base'));
     assert.deepEqual(init.model.config, saved.model.config, 'the shape comes from the checkpoint, not --preset');
     assert.deepEqual(init.tokenizer.toJSON(), saved.json.tokenizer);
@@ -271,6 +271,7 @@ describe('language-model training with checkpoints', () => {
     assert.deepEqual(Array.from(init.model.params.get(name)!.dataSync()), Array.from(saved.model.params.get(name)!.dataSync()));
     assert.equal(init.state.options.init, path.join(tmp, 'base'));
     assert.deepEqual(init.state.options.mix, [0.5, 0.5]);
+    assert.equal(init.state.options.tokenizer, 'char', "the tokenizer the checkpoint brought, not the options' default");
     [init.model, saved.model].forEach((m) => m.dispose());
     await assert.rejects(() => trainLm(path.join(tmp, 'bad'), { ...opts, corpus: 'moby-dick+sotu', mix: [1] }, false), /mix must be 2 non-negative numbers/);
   });

@@ -166,8 +166,10 @@ export async function trainLm(out: string, opts: Partial<LmTrainOptions>, resume
         throw new InputError(`${o.init}: not a language-model checkpoint with a tokenizer (kind '${ck.json.kind}')`);
       }
       ({ model, tokenizer } = ck as unknown as { model: GPT; tokenizer: Tokenizer & { toJSON(): unknown } });
+      // Record the tokenizer actually used, not the command line's default.
+      const kind = tokenizer instanceof BpeTokenizer ? 'bpe' : 'char';
+      state = newTrainState({ ...o, tokenizer: kind, tokenizerVocab: kind === 'bpe' ? tokenizer.vocabSize : o.tokenizerVocab }, o.seed, loopSettings(o));
       log(`init: weights and ${tokenizer.vocabSize}-token tokenizer from ${o.init} (${model.numParams().toLocaleString('en')} parameters; --preset, --tokenizer, --vocab and model flags do not apply)`);
-      state = newTrainState(o, o.seed, loopSettings(o));
     } else {
       // Check the model's shape and size before the (possibly slow) tokenizer is trained: the
       // vocabulary is not known yet, so use the largest it can be.

@@ -65,7 +65,8 @@ registerCommand({
       // first (a user's was refused up front). Never `rm -rf out`: that deletes what the folder held.
       removeStaleManifest(out);
       saveCheckpoint(out, shipped.model, { kind: 'lm', tokenizer: shipped.json.tokenizer, dtype: 'float16', trainState: shippedState, metrics });
-      const steps = state.history.length ? state.history[state.history.length - 1].step : 0;
+      // The optimizer's step count (the last evaluation's step misses the steps after it).
+      const steps = ck.json.optimizer?.step ?? (state.history.length ? state.history[state.history.length - 1].step : 0);
       const manifest = {
         kind: 'lm',
         command: get.str(flags, 'command') ?? null,
@@ -77,7 +78,8 @@ registerCommand({
         tokensSeen: state.tokensSeen,
         parameters: shipped.model.numParams(),
         config: shipped.model.config,
-        tokenizer: { kind: state.options.tokenizer, vocabSize: tok.vocabSize },
+        // From the tokenizer itself: with --init the options' tokenizer is not the one used.
+        tokenizer: { kind: String((shipped.json.tokenizer as { format?: unknown } | null)?.format ?? '').includes('bpe') ? 'bpe' : state.options.tokenizer, vocabSize: tok.vocabSize },
         corpus: state.options.corpus,
         validation: { tokens: valIds.length, bytes: valBytes, text: 'the last 10 % of Moby Dick' },
         valLoss,
