@@ -1,26 +1,13 @@
 // `literate-gpt sample image` / `eval image`, run as a user runs them: a child process.
 import { strict as assert } from 'assert';
-import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { saveCheckpoint } from '../src/checkpoint';
 import { exportImageCheckpoint, imageLayout, imageMeta, uniformQuantizer } from '../src/image';
 import { GPT, makeConfig } from '../src/model';
+import { cli } from './safety-helpers';
 
-const root = path.join(__dirname, '..');
-
-function cli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/literate-gpt.js', ...args], { cwd: root, env: { ...process.env, LGPT_FROM_SOURCE: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString('utf8'); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString('utf8'); });
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
 
 /** stderr without tfjs-node's start-up chatter (lines from the native library). */
 const ourLines = (stderr: string): string[] => stderr.split('\n').filter((l) => l.startsWith('literate-gpt'));

@@ -1,28 +1,16 @@
 // Bits per byte on each corpus part's held-out slice: the library function, and `eval lm --json`
 // run as a user runs it, both on the shipped language model.
 import { strict as assert } from 'assert';
-import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadCheckpoint } from '../src/checkpoint';
 import { loadCorpus } from '../src/data';
 import { evaluateCorpusParts } from '../src/train/lm';
+import { cli } from './safety-helpers';
 
 const root = path.join(__dirname, '..');
 const shipped = path.join(root, 'data/checkpoints/lm');
 const manifest = JSON.parse(fs.readFileSync(path.join(shipped, 'manifest.json'), 'utf8')) as { bitsPerByte: number };
-
-function cli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/literate-gpt.js', ...args], { cwd: root, env: { ...process.env, LGPT_FROM_SOURCE: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString('utf8'); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString('utf8'); });
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
 
 describe('language model: bits per byte per corpus part', function () {
   this.timeout(300_000);
