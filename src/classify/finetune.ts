@@ -55,7 +55,25 @@ export interface FinetuneOptions {
   readonly trainSize?: number;
   /** Steps between validation evaluations (absent: one epoch); the best evaluation's weights are kept. */
   readonly evalEvery?: number;
+  /**
+   * How `<s>` and `<e>` start (absent: 'random'): 'random' rows, as GPT-1's new tokens, or
+   * 'separators', copies of the tokens that played their parts in pretraining (see SEPARATOR_TEXT).
+   */
+  readonly tokenInit?: TokenInit;
 }
+
+/** How the classifier's new tokens `<s>` and `<e>` start. */
+export type TokenInit = 'random' | 'separators';
+
+/**
+ * The texts whose (last) token `<s>` and `<e>` copy with tokenInit 'separators'. In the
+ * pretraining text, documents are joined by a blank line, and in the in-domain part a message's
+ * subject is followed by a newline and then its body. So `<s>` starts as "a document begins"
+ * and `<e>` as "the subject has ended": the hidden state at `<e>` is, from the first step, the
+ * pretrained model's reading of the subject as it prepares to predict the body, not the
+ * reaction to a random vector.
+ */
+export const SEPARATOR_TEXT = { start: '\n\n', extract: '\n' } as const;
 
 /**
  * Defaults: the settings of the shipped subject classifier, chosen on the validation split
@@ -74,7 +92,7 @@ export const DEFAULT_FINETUNE: FinetuneOptions = {
  * the budget itself can be checked: most best evaluations well before the end means it can be
  * shorter, best at the end means longer.
  */
-export const SMALL_SET_SCHEDULE = { steps: 200, evalEvery: 25 } as const;
+export const SMALL_SET_SCHEDULE = { steps: 200, evalEvery: 10 } as const;
 
 /** Epochs, step limit and evaluation interval for `n` training examples in batches of `batchSize` (SMALL_SET_SCHEDULE). */
 export function smallSetSchedule(n: number, batchSize: number, steps: number = SMALL_SET_SCHEDULE.steps): { epochs: number; maxSteps: number; evalEvery: number } {
@@ -116,8 +134,9 @@ export const BEST_EPOCH_DIR = 'best-epoch';
  * (undefined: keep them).
  */
 export function prepareClassifier(pretrainedDir: string, init: 'pretrained' | 'scratch', seed: number,
-  opts: { dropout?: number; context?: number } = {}): { model: GPT; tokenizer: BpeTokenizer } {
-  const { dropout, context } = opts;
+  opts: { dropout?: number; context?: number; tokenInit?: TokenInit } = {}): { model: GPT; tokenizer: BpeTokenizer } {
+  const { dropout, context, tokenInit = 'random' } = opts;
+  check(tokenInit === 'random' || tokenInit === 'separators', `tokenInit must be 'random' or 'separators', got '${String(tokenInit)}'`);
   check(dropout === undefined || (dropout >= 0 && dropout < 1), `dropout must be in [0, 1), got ${dropout}`);
   const ck = loadCheckpoint(pretrainedDir);
   let model: GPT;
@@ -139,8 +158,25 @@ export function prepareClassifier(pretrainedDir: string, init: 'pretrained' | 's
     model.dispose();
     model = fresh;
   }
+  if (tokenInit === 'separators') {
+    // For the scratch twin these copy random rows: the same treatment, nothing learned.
+    const last = (text: string): number => { const ids = tokenizer.encode(text); return ids[ids.length - 1]; };
+    copyEmbeddingRows(model, [[last(SEPARATOR_TEXT.start), tokenizer.specialTokens.get(START)!], [last(SEPARATOR_TEXT.extract), tokenizer.specialTokens.get(EXTRACT)!]]);
+  }
   model.addClassifierHead(LABELS.length, seed + 7);
   return { model, tokenizer };
+}
+
+/** Set embedding row `to` to a copy of row `from`, for each pair. */
+function copyEmbeddingRows(model: GPT, pairs: readonly (readonly [number, number])[]): void {
+  const wte = model.params.get('wte')!;
+  const next = tf.tidy(() => {
+    const V = wte.shape[0];
+    const src = Array.from({ length: V }, (_, i) => pairs.find(([, to]) => to === i)?.[0] ?? i);
+    return tf.gather(wte, tf.tensor1d(src, 'int32'));
+  });
+  wte.assign(next);
+  next.dispose();
 }
 
 /** Encode spam examples for the classifier. */
@@ -201,6 +237,7 @@ function checkFinetuneOptions(o: unknown, bad: (what: string) => never): Finetun
   if (obj.saveEvery !== undefined) num('saveEvery', 1, 10_000_000, true);
   if (obj.trainSize !== undefined) num('trainSize', 0, 10_000_000, true);
   if (obj.evalEvery !== undefined) num('evalEvery', 1, 10_000_000, true);
+  if (obj.tokenInit !== undefined && obj.tokenInit !== 'random' && obj.tokenInit !== 'separators') bad("tokenInit must be 'random' or 'separators'");
   return obj as unknown as FinetuneOptions;
 }
 
@@ -316,7 +353,7 @@ export async function trainClassifier(out: string, opts: FinetuneOptions, pretra
     }
   } else {
     const o = checkFinetuneOptions(opts, (w) => { throw new InputError(`training option ${w}`); });
-    ({ model, tokenizer } = prepareClassifier(pretrained, o.init, o.seed, { dropout: o.dropout, context: o.context }));
+    ({ model, tokenizer } = prepareClassifier(pretrained, o.init, o.seed, { dropout: o.dropout, context: o.context, tokenInit: o.tokenInit }));
     meta = { task: o.task, T: o.T, bodyChars: o.bodyChars, labels: [...LABELS], init: o.init, lambda: o.lambda, pretrained: path.basename(pretrained), options: o };
   }
   const o = state?.options ?? opts;

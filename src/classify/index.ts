@@ -3,8 +3,8 @@ export type { ClassifierBatchData } from './inputs';
 export { extendVocabulary } from './vocab';
 export {
   accuracyOf, BEST_EPOCH_DIR, DEFAULT_BODY_FINETUNE, DEFAULT_FINETUNE, encodeSpam, finetune, finetuneLoss, LABELS, predictProba, prepareClassifier,
-  SMALL_SET_SCHEDULE, smallSetSchedule, trainClassifier,
+  SEPARATOR_TEXT, SMALL_SET_SCHEDULE, smallSetSchedule, trainClassifier,
 } from './finetune';
-export type { ClassifierEvalPoint, FinetuneCallbacks, FinetuneOptions, FinetuneProgress, FinetuneResult, FinetuneState } from './finetune';
+export type { ClassifierEvalPoint, FinetuneCallbacks, FinetuneOptions, FinetuneProgress, FinetuneResult, FinetuneState, TokenInit } from './finetune';
 export { evaluateClassifier, metricsFromProbs, spamBaselines } from './evaluate';
 export type { ClassifierMetrics } from './evaluate';

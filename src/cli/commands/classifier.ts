@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { backendInfo, initBackend } from '../../engine';
 import { CHECKPOINT_FILE, loadCheckpoint, readCheckpointJson, saveCheckpoint } from '../../checkpoint';
-import { BEST_EPOCH_DIR, DEFAULT_BODY_FINETUNE, DEFAULT_FINETUNE, SMALL_SET_SCHEDULE, smallSetSchedule, LABELS, trainClassifier } from '../../classify/finetune';
+import { BEST_EPOCH_DIR, DEFAULT_BODY_FINETUNE, DEFAULT_FINETUNE, SMALL_SET_SCHEDULE, smallSetSchedule, LABELS, type TokenInit, trainClassifier } from '../../classify/finetune';
 import { encodeForClassifier } from '../../classify/inputs';
 import { evaluateClassifier, spamBaselines } from '../../classify/evaluate';
 import { loadSpam, type SpamTask } from '../../data/spam';
@@ -39,6 +39,7 @@ registerCommand({
     resume: { type: 'boolean', help: 'continue the run whose checkpoint is in --out' },
     minutes: { type: 'number', help: 'stop after this many minutes (the LR schedule is fitted to it)', min: 0.01, max: 100_000 },
     'train-size': { type: 'int', help: `fine-tune on a class-stratified subset of N training examples drawn with --seed (validation and test unchanged); default schedule ${SMALL_SET_SCHEDULE.steps} steps, validation every ${SMALL_SET_SCHEDULE.evalEvery}, best kept`, min: 1, max: 10_000_000 },
+    'token-init': { type: 'string', help: "how <s> and <e> start: random (default, GPT-1's new rows) or separators (copies of the blank line and the newline, the tokens that start a document and end a subject in pretraining)", choices: ['random', 'separators'] },
     'save-every': { type: 'int', help: `checkpoint every N steps, besides each epoch's end (default ${DEFAULT_FINETUNE.saveEvery})`, min: 1, max: 10_000_000 },
   },
   async run({ flags, positional }, ctx) {
@@ -75,6 +76,7 @@ registerCommand({
         context,
         minutes: get.num(flags, 'minutes') ?? 0,
         saveEvery: get.num(flags, 'save-every') ?? DEFAULT_FINETUNE.saveEvery,
+        ...(get.str(flags, 'token-init') === undefined ? {} : { tokenInit: get.str(flags, 'token-init') as TokenInit }),
       };
       const trainSize = get.num(flags, 'train-size');
       if (trainSize !== undefined) {
