@@ -76,16 +76,11 @@ const save = () => {
   fs.writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
 };
 
-/** Mean, sample standard deviation, min and max of test accuracy per (model, N), over seeds. */
+/** Mean, standard deviation, min and max of test accuracy per (model, N) over seeds (lg.summarizeLabelEfficiency). */
 function summarize(cells) {
-  const groups = {};
-  for (const c of Object.values(cells)) (groups[`${c.model}|${c.n}`] ??= []).push(c);
-  return Object.values(groups).map((g) => {
-    const a = g.map((c) => c.accuracy);
-    const mean = a.reduce((x, y) => x + y, 0) / a.length;
-    const sd = a.length > 1 ? Math.sqrt(a.reduce((x, y) => x + (y - mean) ** 2, 0) / (a.length - 1)) : 0;
-    return { model: g[0].model, n: g[0].n, seeds: g.map((c) => c.seed).sort(), mean, sd, min: Math.min(...a), max: Math.max(...a) };
-  }).sort((x, y) => x.model.localeCompare(y.model) || (x.n === 'all' ? 1e9 : x.n) - (y.n === 'all' ? 1e9 : y.n));
+  lg ??= require(path.join(ROOT, 'dist'));
+  spam ??= lg.loadSpam();
+  return lg.summarizeLabelEfficiency(cells, spam.train.length);
 }
 
 let lg = null; // the public API, loaded only if naive Bayes runs
@@ -148,5 +143,5 @@ for (const n of ns) {
   }
 }
 if (!dryRun) save();
-console.table((results.summary ?? []).map((s) => ({ model: s.model, n: s.n, seeds: s.seeds.join(','), mean: (100 * s.mean).toFixed(2), sd: (100 * s.sd).toFixed(2) })));
+console.table(summarize(results.cells).map((s) => ({ model: s.model, n: s.n, seeds: s.seeds.join(','), mean: (100 * s.mean).toFixed(2), sd: (100 * s.sd).toFixed(2) })));
 console.error(`${ran} cells run; ${Object.keys(results.cells).length} in ${path.relative(ROOT, file)}`);

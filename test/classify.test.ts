@@ -188,6 +188,29 @@ describe('classify: GPT-1 fine-tuning', () => {
     });
   });
 
+  describe('tokenInit', () => {
+    it("'separators': <s> and <e> start as copies of the blank line's and the newline's rows; other rows as with 'random'", () => {
+      const rnd = prepareClassifier(lmDir, 'pretrained', 2);
+      const sep = prepareClassifier(lmDir, 'pretrained', 2, { tokenInit: 'separators' });
+      const rows = (m: GPT): number[][] => m.params.get('wte')!.arraySync() as number[][];
+      const [r, s] = [rows(rnd.model), rows(sep.model)];
+      const tok = sep.tokenizer;
+      const last = (t: string): number => tok.encode(t)[tok.encode(t).length - 1];
+      const S = tok.specialTokens.get(START)!, E = tok.specialTokens.get(EXTRACT)!;
+      assert.deepEqual(s[S], r[last('\n\n')]);
+      assert.deepEqual(s[E], r[last('\n')]);
+      assert.notDeepEqual(r[E], r[last('\n')], 'random rows are not the newline');
+      s.forEach((row, i) => { if (i !== S && i !== E) assert.deepEqual(row, r[i], `row ${i}`); });
+      // The scratch twin gets the same treatment, from its own random rows.
+      const scratch = prepareClassifier(lmDir, 'scratch', 2, { tokenInit: 'separators' });
+      const z = rows(scratch.model);
+      assert.deepEqual(z[E], z[last('\n')]);
+      assert.notDeepEqual(z[E], s[E]);
+      assert.throws(() => prepareClassifier(lmDir, 'pretrained', 2, { tokenInit: 'zeros' as never }), /tokenInit must be 'random' or 'separators'/);
+      [rnd.model, sep.model, scratch.model].forEach((m) => m.dispose());
+    });
+  });
+
   describe('the loss L2 + λ·L1', () => {
     it('with λ = 0 equals the classifier cross-entropy, with λ = 0.5 adds half the LM cross-entropy (by hand)', () => {
       const { model, tokenizer } = prepareClassifier(lmDir, 'pretrained', 4);
@@ -232,10 +255,10 @@ describe('classify: GPT-1 fine-tuning', () => {
   });
 
   describe('small training sets', () => {
-    it('smallSetSchedule: a fixed number of steps whatever n, validation every 25', () => {
-      assert.deepEqual(smallSetSchedule(32, 32), { epochs: 200, maxSteps: 200, evalEvery: 25 });
-      assert.deepEqual(smallSetSchedule(1024, 32), { epochs: 7, maxSteps: 200, evalEvery: 25 });
-      assert.deepEqual(smallSetSchedule(100, 32, 10), { epochs: 3, maxSteps: 10, evalEvery: 10 });
+    it('smallSetSchedule: a fixed number of steps whatever n, validation every 10', () => {
+      assert.deepEqual(smallSetSchedule(32, 32), { epochs: 200, maxSteps: 200, evalEvery: 10 });
+      assert.deepEqual(smallSetSchedule(1024, 32), { epochs: 7, maxSteps: 200, evalEvery: 10 });
+      assert.deepEqual(smallSetSchedule(100, 32, 6), { epochs: 2, maxSteps: 6, evalEvery: 6 });
       assert.throws(() => smallSetSchedule(0, 32), InputError);
     });
 
