@@ -96,14 +96,17 @@ const COLORS: Record<string, string> = { broad: '#d62728', moby: '#ff7f0e', scra
 
 /**
  * Test accuracy against N on a log axis: one line per model through the means over seeds, the
- * bars spanning the lowest and highest seed; a dashed line at `majority` (always "ham").
+ * bars spanning the lowest and highest seed; a dashed line at `majority` (always "ham"). The
+ * models' points at one N are set a little apart (a few percent of N, the ticks at N itself) so
+ * that their bars do not hide one another.
  */
 export function labelEfficiencyFigure(points: readonly LabelEfficiencyPoint[], opts: { majority?: number; title?: string; width?: number; height?: number } = {}): Figure {
   const keys = [...new Set(points.map((p) => p.key))];
-  const data: Trace[] = keys.map((key) => {
+  const data: Trace[] = keys.map((key, k) => {
     const ps = points.filter((p) => p.key === key).sort((a, b) => a.examples - b.examples);
+    const dodge = 2 ** (0.06 * (k - (keys.length - 1) / 2));
     return {
-      type: 'scatter', mode: 'lines+markers', name: ps[0].model, x: ps.map((p) => p.examples), y: ps.map((p) => p.mean),
+      type: 'scatter', mode: 'lines+markers', name: ps[0].model, x: ps.map((p) => p.examples * dodge), y: ps.map((p) => p.mean),
       line: { color: COLORS[key] }, marker: { color: COLORS[key], size: 7 },
       error_y: { type: 'data', symmetric: false, array: ps.map((p) => p.max - p.mean), arrayminus: ps.map((p) => p.mean - p.min), color: COLORS[key], thickness: 1.2, width: 4 },
       text: ps.map((p) => `${p.model}, N = ${p.n}: ${(100 * p.mean).toFixed(1)} % (seeds ${p.seeds.join(', ')}: ${(100 * p.min).toFixed(1)}–${(100 * p.max).toFixed(1)} %)`),
