@@ -15,7 +15,10 @@
 // 80.0, 79.1, 78.0 % with random rows (test, not used to choose: 80.1, 81.6, 78.7 vs 77.7, 81.4, 78.5).
 //
 // Resumable: a cell already in the results file is skipped, and the file is rewritten after every
-// cell, with the exact commands and the wall time of each cell. Cells run in order of N, then
+// cell, with the exact commands and the wall time of each cell; the cells another process wrote
+// meanwhile are kept, so two processes can share the grid (one process uses about one core; the
+// committed grid ran `--n 32,...,1024` and `--n all` side by side, so its wall times are of a
+// machine running two fine-tunes at once). Cells run in order of N, then
 // seed, so a partial run gives whole points first. A model whose LM checkpoint is missing is
 // skipped with a note (run again once it exists).
 //
@@ -70,6 +73,12 @@ const results = fs.existsSync(file)
   ? JSON.parse(fs.readFileSync(file, 'utf8'))
   : { created: new Date().toISOString(), task, note: 'test accuracy of the spam classifier against the number of labelled training examples; see scripts/label-efficiency.js', cells: {} };
 const save = () => {
+  // Another process may be filling other cells of the same file (e.g. `--n all` run beside the
+  // rest on a second core): take its cells in before writing ours.
+  if (fs.existsSync(file)) {
+    const onDisk = JSON.parse(fs.readFileSync(file, 'utf8'));
+    for (const [id, c] of Object.entries(onDisk.cells ?? {})) if (!results.cells[id]) results.cells[id] = c;
+  }
   results.updated = new Date().toISOString();
   results.summary = summarize(results.cells);
   fs.mkdirSync(path.dirname(file), { recursive: true });
