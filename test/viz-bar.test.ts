@@ -1,6 +1,6 @@
 // viz/bar.ts: the bar-chart spec, checked without a browser.
 import { strict as assert } from 'assert';
-import { barFigure, plotBar } from '../src/viz';
+import { barFigure, groupedBarFigure, plotBar } from '../src/viz';
 
 describe('viz: bar charts', () => {
   it('has one bar per label, in the order given, with category labels kept as names', () => {
@@ -18,6 +18,14 @@ describe('viz: bar charts', () => {
     const fig = barFigure(['a', 'b'], [0.123456, 0.5], { valueDigits: 2 });
     assert.deepEqual(fig.data[0].text, ['0.12', '0.50']);
     assert.equal(fig.data[0].textposition, 'outside');
+  });
+
+  it('groupedBarFigure: one trace per series over the same labels, grouped, values printed when asked', () => {
+    const fig = groupedBarFigure(['a', 'b'], [{ name: 'one', values: [1, 2] }, { name: 'two', values: [3, 4] }], { valueDigits: 1, yTitle: 'bits' });
+    assert.deepEqual(fig.data.map((t) => [t.name, t.x, t.y, t.text]), [['one', ['a', 'b'], [1, 2], ['1.0', '2.0']], ['two', ['a', 'b'], [3, 4], ['3.0', '4.0']]]);
+    assert.equal(fig.layout!.barmode, 'group');
+    assert.equal(fig.layout!.yaxis.title.text, 'bits');
+    assert.throws(() => groupedBarFigure(['a', 'b'], [{ name: 'one', values: [1] }]), /2 labels but 1 values in 'one'/);
   });
 
   it('refuses labels and values of different lengths', () => {

@@ -36,6 +36,30 @@ export function barFigure(labels: readonly string[], values: readonly number[], 
   };
 }
 
+/**
+ * Several series side by side over the same labels (one colour per series, a legend under the
+ * plot): `series` maps a series' name to one value per label.
+ */
+export function groupedBarFigure(labels: readonly string[], series: readonly { readonly name: string; readonly values: readonly number[] }[], options: BarOptions = {}): Figure {
+  for (const s of series) if (s.values.length !== labels.length) throw new RangeError(`groupedBarFigure: ${labels.length} labels but ${s.values.length} values in '${s.name}'`);
+  const one = barFigure(labels, labels.map(() => 0), options);
+  const digits = options.valueDigits;
+  return {
+    data: series.map((s) => ({
+      type: 'bar', name: s.name, x: [...labels], y: [...s.values],
+      ...(digits === undefined ? {} : { text: s.values.map((v) => v.toFixed(digits)), textposition: 'outside' }),
+    })),
+    layout: {
+      ...one.layout,
+      barmode: 'group',
+      yaxis: { ...(one.layout?.yaxis as object), rangemode: 'tozero' },
+      legend: { orientation: 'h', x: 0.5, xanchor: 'center', y: -0.25 },
+      margin: { t: 60, r: 20, b: 120, l: 70 },
+      height: options.height ?? 460,
+    },
+  };
+}
+
 /** Show a bar chart (see barFigure) and return its spec, e.g. for saveFigure. */
 export function plotBar(labels: readonly string[], values: readonly number[], options: BarOptions = {}): Figure {
   const fig = barFigure(labels, values, options);

@@ -13,7 +13,7 @@ export { figureHtml, loadPlotly, showPlot } from './plotly';
 export type { Figure, Trace } from './plotly';
 export { lineFigure, liveLinePlot, plotLine } from './line';
 export type { LineOptions, LivePlot, LivePlotOptions, SeriesData } from './line';
-export { barFigure, plotBar } from './bar';
+export { barFigure, groupedBarFigure, plotBar } from './bar';
 export type { BarOptions } from './bar';
 export { attentionHeatmap, attentionHeatmapFigure, tokenLabel } from './heatmap';
 export type { HeatmapOptions } from './heatmap';
