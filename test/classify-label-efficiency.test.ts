@@ -25,7 +25,8 @@ describe('classify: label-efficiency results', () => {
 
   it('labelEfficiencyFigure: a line per model on a log axis, bars from lowest to highest seed, always-ham dashed', () => {
     const fig = labelEfficiencyFigure(summarizeLabelEfficiency(cells, 4750), { majority: 0.69 });
-    assert.equal(fig.layout!.xaxis.type, 'log');
+    const xaxis = fig.layout!.xaxis as { type: string; ticktext: string[] };
+    assert.equal(xaxis.type, 'log');
     const nb = fig.data.find((t) => t.name === 'naive Bayes') as unknown as { x: number[]; y: number[]; error_y: { array: number[]; arrayminus: number[] } };
     assert.equal(nb.x.length, 1);
     assert.ok(Math.abs(nb.x[0] / 32 - 1) < 0.1, `${nb.x[0]}: drawn a little apart from 32, not far`);
@@ -34,7 +35,7 @@ describe('classify: label-efficiency results', () => {
     assert.ok(broad.x.length === 2 && Math.abs(broad.x[1] / broad.x[0] - 4750 / 32) < 1e-9);
     assert.notEqual(broad.x[0], nb.x[0], 'two models at one N are set apart');
     assert.ok(fig.data.some((t) => t.name === 'always "ham"'));
-    assert.ok((fig.layout!.xaxis.ticktext as string[]).includes('all (4750)'));
+    assert.ok(xaxis.ticktext.includes('all (4750)'));
   });
 
   it('readLabelEfficiency: the shipped file reads; a missing, broken or malformed file is one clear error', () => {

@@ -24,7 +24,7 @@ describe('viz: bar charts', () => {
     const fig = groupedBarFigure(['a', 'b'], [{ name: 'one', values: [1, 2] }, { name: 'two', values: [3, 4] }], { valueDigits: 1, yTitle: 'bits' });
     assert.deepEqual(fig.data.map((t) => [t.name, t.x, t.y, t.text]), [['one', ['a', 'b'], [1, 2], ['1.0', '2.0']], ['two', ['a', 'b'], [3, 4], ['3.0', '4.0']]]);
     assert.equal(fig.layout!.barmode, 'group');
-    assert.equal(fig.layout!.yaxis.title.text, 'bits');
+    assert.equal((fig.layout!.yaxis as { title: { text: string } }).title.text, 'bits');
     assert.throws(() => groupedBarFigure(['a', 'b'], [{ name: 'one', values: [1] }]), /2 labels but 1 values in 'one'/);
   });
 

@@ -67,11 +67,14 @@ export type TokenInit = 'random' | 'separators';
 
 /**
  * The texts whose (last) token `<s>` and `<e>` copy with tokenInit 'separators'. In the
- * pretraining text, documents are joined by a blank line, and in the in-domain part a message's
- * subject is followed by a newline and then its body. So `<s>` starts as "a document begins"
- * and `<e>` as "the subject has ended": the hidden state at `<e>` is, from the first step, the
- * pretrained model's reading of the subject as it prepares to predict the body, not the
- * reaction to a random vector.
+ * pretraining text documents are joined by a blank line, and in the in-domain part a message's
+ * subject is followed by a newline and then its body. `<e>` starts as the newline, "the subject
+ * has ended": the hidden state at `<e>` is, from the first step, the pretrained model's reading
+ * of the subject as it prepares to predict the body, not the reaction to a random vector. `<s>`
+ * starts as the blank line encoded on its own, one merged token; inside the pretraining text a
+ * blank line before a document is two newline tokens, so this row is a near relative of "a
+ * document begins", not that token itself (kept so, since the label-efficiency grid was chosen
+ * and run with it).
  */
 export const SEPARATOR_TEXT = { start: '\n\n', extract: '\n' } as const;
 
