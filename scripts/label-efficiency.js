@@ -28,6 +28,7 @@
 const cp = require('child_process');
 const fs = require('fs');
 const path = require('path');
+const { cliJson: cli } = require('./lib/cli-json');
 
 const ROOT = path.join(__dirname, '..');
 const argv = process.argv.slice(2);
@@ -62,13 +63,6 @@ const TASK_ARGS = {
 const FULL_EPOCHS = { subject: '4', 'subject+body': '3' };
 if (!TASK_ARGS[task]) throw new Error(`unknown task '${task}'`);
 
-function cli(args) {
-  const r = cp.spawnSync(process.execPath, [path.join(ROOT, 'bin', 'literate-gpt.js'), ...args, '--json'],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 64 << 20 });
-  if (r.status !== 0) throw new Error(`literate-gpt ${args.join(' ')} failed (exit ${r.status})`);
-  return JSON.parse(r.stdout.trim().split('\n').pop());
-}
-
 const results = fs.existsSync(file)
   ? JSON.parse(fs.readFileSync(file, 'utf8'))
   : { created: new Date().toISOString(), task, note: 'test accuracy of the spam classifier against the number of labelled training examples; see scripts/label-efficiency.js', cells: {} };
@@ -92,7 +86,7 @@ function summarize(cells) {
   return lg.summarizeLabelEfficiency(cells, spam.train.length);
 }
 
-let lg = null; // the public API, loaded only if naive Bayes runs
+let lg = null; // the public API (dist/), loaded on first use: naive Bayes cells and the summary
 let spam = null;
 function naiveBayesCell(n, seed) {
   lg ??= require(path.join(ROOT, 'dist'));

@@ -19,10 +19,10 @@
 // times (a few minutes per model on 2 CPU cores) and the load average do not, and are recorded
 // for the reader who re-runs it.
 'use strict';
-const cp = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const { cliJson: cli } = require('./lib/cli-json');
 
 const ROOT = path.join(__dirname, '..');
 const CORPUS = 'moby-dick+brown+sotu+spam';
@@ -38,14 +38,6 @@ function parseArgs(argv) {
     else throw new Error(`unknown argument ${argv[i]} (expected --out FILE)`);
   }
   return o;
-}
-
-/** `literate-gpt ARGS --json`, its last stdout line parsed; progress goes to this stderr. */
-function cli(args) {
-  const r = cp.spawnSync(process.execPath, [path.join(ROOT, 'bin', 'literate-gpt.js'), ...args, '--json'],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
-  if (r.status !== 0) throw new Error(`literate-gpt ${args.join(' ')} failed (exit ${r.status})`);
-  return JSON.parse(r.stdout.trim().split('\n').pop());
 }
 
 const loadAvg = () => Number(os.loadavg()[0].toFixed(2));

@@ -26,10 +26,10 @@
 // tokens in the same time. On 2 CPU cores the answer depends on the machine and on its load, so the
 // JSON records the backend, the CPU, and the load average before and after every run.
 'use strict';
-const cp = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const { cliJson: cli } = require('./lib/cli-json');
 
 const ROOT = path.join(__dirname, '..');
 
@@ -78,13 +78,6 @@ function otherTraining() {
 function load() {
   const [one, five] = os.loadavg();
   return { loadAvg1: Number(one.toFixed(2)), loadAvg5: Number(five.toFixed(2)), otherProcesses: otherTraining() };
-}
-
-function cli(args) {
-  const r = cp.spawnSync(process.execPath, [path.join(ROOT, 'bin', 'literate-gpt.js'), ...args, '--json'],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
-  if (r.status !== 0) throw new Error(`literate-gpt ${args.join(' ')} failed (exit ${r.status})`);
-  return JSON.parse(r.stdout.trim().split('\n').pop());
 }
 
 /** Parameters and config, read from the checkpoint's own description (no tfjs needed here). */

@@ -8,9 +8,9 @@
 // --reuse: a run whose out/classifiers/<run>/manifest.json exists is evaluated, not retrained.
 // The JSON is rewritten after every run, so an interrupted comparison keeps what it measured.
 'use strict';
-const cp = require('child_process');
 const fs = require('fs');
 const path = require('path');
+const { cliJson: cli } = require('./lib/cli-json');
 
 const ROOT = path.join(__dirname, '..');
 const quick = process.argv.includes('--quick');
@@ -34,13 +34,6 @@ const runs = [
   { name: 'pretrained + aux LM (λ=0.5)', task: 'subject+body', args: { init: 'pretrained', lambda: '0.5' }, ship: 'classifier-body' },
   { name: 'from scratch', task: 'subject+body', args: { init: 'scratch', lambda: '0.5' } },
 ];
-
-function cli(args) {
-  const r = cp.spawnSync(process.execPath, [path.join(ROOT, 'bin', 'literate-gpt.js'), ...args, '--json'],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`literate-gpt ${args.join(' ')} failed (exit ${r.status})`);
-  return JSON.parse(r.stdout.trim().split('\n').pop());
-}
 
 const results = { created: new Date().toISOString(), quick, runs: [], baselines: {} };
 const file = path.join(ROOT, quick ? 'out' : 'data/results', 'classifier-comparison.json');
