@@ -3,7 +3,7 @@
  *
  *   lg.plotBar(['the', 'a', 'his'], [0.31, 0.12, 0.05], { title: 'next token', yTitle: 'probability' });
  */
-import { type Figure, showPlot } from './plotly';
+import { type Figure, showPlot, type Trace } from './plotly';
 
 export interface BarOptions {
   readonly title?: string;
@@ -18,21 +18,28 @@ export interface BarOptions {
 /** The spec of a bar chart: one bar per label, in the order given. */
 export function barFigure(labels: readonly string[], values: readonly number[], options: BarOptions = {}): Figure {
   if (labels.length !== values.length) throw new RangeError(`barFigure: ${labels.length} labels but ${values.length} values`);
+  return { data: [barTrace(labels, values, options)], layout: barLayout(options) };
+}
+
+/** One series of bars over `labels`, its values printed above the bars when options.valueDigits is set. */
+function barTrace(labels: readonly string[], values: readonly number[], options: BarOptions, name?: string): Trace {
   const digits = options.valueDigits;
   return {
-    data: [{
-      type: 'bar', x: [...labels], y: [...values],
-      ...(digits === undefined ? {} : { text: values.map((v) => v.toFixed(digits)), textposition: 'outside' }),
-    }],
-    layout: {
-      title: { text: options.title ?? '' },
-      // 'category' keeps labels that look like numbers ("1", "2") as names, in the order given.
-      xaxis: { title: { text: options.xTitle ?? '' }, type: 'category', automargin: true },
-      yaxis: { title: { text: options.yTitle ?? '' }, automargin: true },
-      width: options.width,
-      height: options.height ?? 380,
-      margin: { t: 50, r: 20, b: 60, l: 60 },
-    },
+    type: 'bar', ...(name === undefined ? {} : { name }), x: [...labels], y: [...values],
+    ...(digits === undefined ? {} : { text: values.map((v) => v.toFixed(digits)), textposition: 'outside' }),
+  };
+}
+
+/** The layout every bar chart shares: titles, category x axis, size. */
+function barLayout(options: BarOptions): Record<string, unknown> {
+  return {
+    title: { text: options.title ?? '' },
+    // 'category' keeps labels that look like numbers ("1", "2") as names, in the order given.
+    xaxis: { title: { text: options.xTitle ?? '' }, type: 'category', automargin: true },
+    yaxis: { title: { text: options.yTitle ?? '' }, automargin: true },
+    width: options.width,
+    height: options.height ?? 380,
+    margin: { t: 50, r: 20, b: 60, l: 60 },
   };
 }
 
@@ -42,17 +49,13 @@ export function barFigure(labels: readonly string[], values: readonly number[], 
  */
 export function groupedBarFigure(labels: readonly string[], series: readonly { readonly name: string; readonly values: readonly number[] }[], options: BarOptions = {}): Figure {
   for (const s of series) if (s.values.length !== labels.length) throw new RangeError(`groupedBarFigure: ${labels.length} labels but ${s.values.length} values in '${s.name}'`);
-  const one = barFigure(labels, labels.map(() => 0), options);
-  const digits = options.valueDigits;
+  const layout = barLayout(options);
   return {
-    data: series.map((s) => ({
-      type: 'bar', name: s.name, x: [...labels], y: [...s.values],
-      ...(digits === undefined ? {} : { text: s.values.map((v) => v.toFixed(digits)), textposition: 'outside' }),
-    })),
+    data: series.map((s) => barTrace(labels, s.values, options, s.name)),
     layout: {
-      ...one.layout,
+      ...layout,
       barmode: 'group',
-      yaxis: { ...(one.layout?.yaxis as object), rangemode: 'tozero' },
+      yaxis: { ...(layout.yaxis as object), rangemode: 'tozero' },
       legend: { orientation: 'h', x: 0.5, xanchor: 'center', y: -0.25 },
       margin: { t: 60, r: 20, b: 120, l: 70 },
       height: options.height ?? 460,
