@@ -3,7 +3,7 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { type LabelEfficiencyCell, labelEfficiencyAt, labelEfficiencyFigure, readLabelEfficiency, summarizeLabelEfficiency } from '../src/classify';
+import { type LabelEfficiencyCell, labelEfficiencyAt, labelEfficiencyFigure, labelEfficiencyNs, labelEfficiencyTable, readLabelEfficiency, summarizeLabelEfficiency } from '../src/classify';
 import { InputError } from '../src/errors';
 
 const cell = (key: string, n: number | 'all', seed: number, accuracy: number): LabelEfficiencyCell =>
@@ -21,6 +21,16 @@ describe('classify: label-efficiency results', () => {
     assert.deepEqual([nb.min, nb.max, nb.seeds], [0.7, 0.8, [1, 2, 3]]);
     assert.equal(labelEfficiencyAt(pts, 'broad', 'all')!.sd, 0, 'one seed: no spread');
     assert.equal(labelEfficiencyAt(pts, 'moby', 32), undefined);
+  });
+
+  it('labelEfficiencyNs and labelEfficiencyTable: N ascending with all last; a row per model, mean ± sd, seeds counted when fewer, — when not run', () => {
+    const pts = summarizeLabelEfficiency(cells, 4750);
+    assert.deepEqual(labelEfficiencyNs(pts), [32, 'all']);
+    assert.deepEqual(labelEfficiencyTable(pts), [
+      { model: 'model broad', 'N = 32': '60.0 ± 0.0 (1 seed)', 'N = all': '90.0 ± 0.0 (1 seed)' },
+      { model: 'naive Bayes', 'N = 32': '75.0 ± 5.0', 'N = all': '—' },
+    ]);
+    assert.deepEqual(labelEfficiencyTable(pts, { spread: false })[1], { model: 'naive Bayes', 'N = 32': '75.0', 'N = all': '—' });
   });
 
   it('labelEfficiencyFigure: a line per model on a log axis, bars from lowest to highest seed, always-ham dashed', () => {

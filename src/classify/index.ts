@@ -8,5 +8,5 @@ export {
 export type { ClassifierEvalPoint, FinetuneCallbacks, FinetuneOptions, FinetuneProgress, FinetuneResult, FinetuneState, TokenInit } from './finetune';
 export { evaluateClassifier, metricsFromProbs, spamBaselines } from './evaluate';
 export type { ClassifierMetrics } from './evaluate';
-export { labelEfficiencyAt, labelEfficiencyFigure, readLabelEfficiency, summarizeLabelEfficiency } from './label-efficiency';
+export { labelEfficiencyAt, labelEfficiencyFigure, labelEfficiencyNs, labelEfficiencyTable, readLabelEfficiency, summarizeLabelEfficiency } from './label-efficiency';
 export type { LabelEfficiencyCell, LabelEfficiencyPoint, LabelEfficiencyResults } from './label-efficiency';

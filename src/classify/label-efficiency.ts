@@ -130,3 +130,27 @@ export function labelEfficiencyFigure(points: readonly LabelEfficiencyPoint[], o
     },
   };
 }
+
+/** The N values of `points`, ascending, 'all' last. */
+export function labelEfficiencyNs(points: readonly LabelEfficiencyPoint[]): (number | 'all')[] {
+  return [...new Set(points.map((p) => p.n))].sort((a, b) => (a === 'all' ? Infinity : a) - (b === 'all' ? Infinity : b));
+}
+
+/**
+ * The results as table rows, one per model and a column per N: test accuracy in percent, the
+ * mean over seeds and, with `spread`, ± the standard deviation and how many seeds when fewer
+ * than `fullSeeds`; '—' where a model was not run at that N.
+ */
+export function labelEfficiencyTable(points: readonly LabelEfficiencyPoint[], opts: { spread?: boolean; fullSeeds?: number } = {}): Record<string, string>[] {
+  const { spread = true, fullSeeds = 3 } = opts;
+  const ns = labelEfficiencyNs(points);
+  return [...new Set(points.map((p) => p.key))].map((key) => ({
+    model: points.find((p) => p.key === key)!.model,
+    ...Object.fromEntries(ns.map((n) => {
+      const p = labelEfficiencyAt(points, key, n);
+      if (!p) return [`N = ${n}`, '—'];
+      const few = p.seeds.length < fullSeeds ? ` (${p.seeds.length} seed${p.seeds.length > 1 ? 's' : ''})` : '';
+      return [`N = ${n}`, spread ? `${(100 * p.mean).toFixed(1)} ± ${(100 * p.sd).toFixed(1)}${few}` : (100 * p.mean).toFixed(1)];
+    })),
+  }));
+}
