@@ -13,6 +13,7 @@ import { registerWasmFallbackKernels } from './wasm-kernels';
 import { registerWasmFastMatMul } from './wasm-matmul';
 import { withQuietStderr } from './quiet-stderr';
 import { registerSegmentSum } from './segment-sum';
+import { bridgeLegacyUtil } from './node-compat';
 
 export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -97,6 +98,8 @@ function loadNative(): { gpu: boolean; pkg: string; oneDnn: boolean } {
   process.env.TF_ENABLE_ONEDNN_OPTS = oneDnn ? '1' : '0';
   // With oneDNN on, the library prints an INFO banner while it loads that no log level hides.
   const load = (pkg: string): void => { withQuietStderr(() => require(pkg)); };
+  // Node 23+ removed util.isNullOrUndefined, which tfjs-node 4.22 still calls (node-compat.ts).
+  bridgeLegacyUtil();
   if (cudaVisible()) {
     try {
       load('@tensorflow/tfjs-node-gpu');

@@ -1,6 +1,7 @@
 export { BACKENDS, backendInfo, cudaVisible, describeBackend, initBackend, nativeThreadSettings, oneDnnSetting, parseBackendName } from './backend';
 export { canQuietStderr, withQuietStderr } from './quiet-stderr';
 export type { BackendInfo, BackendName } from './backend';
+export { bridgeLegacyUtil } from './node-compat';
 export { Rng } from './random';
 export type { RngState } from './random';
 export { registerWasmFallbackKernels, WASM_BORROWED_KERNELS } from './wasm-kernels';
