@@ -7,12 +7,12 @@ import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import {
-  jsonDepth, loadCheckpoint, NonFiniteWeightsError, parseCheckpointText, readCheckpointJson, saveCheckpoint, toHalf, validateCheckpointJson,
+  jsonDepth, loadCheckpoint, LOCK_FILE, NonFiniteWeightsError, parseCheckpointText, readCheckpointJson, saveCheckpoint, toHalf, validateCheckpointJson,
 } from '../src/checkpoint';
 import { InputError } from '../src/errors';
 import { GPT, makeConfig } from '../src/model';
 import { CharTokenizer } from '../src/tokenize';
-import { PICO_TEXT, savePico, weightsFileOf } from './safety-helpers';
+import { DEAD_PID, PICO_TEXT, savePico, weightsFileOf } from './safety-helpers';
 
 type Json = Record<string, unknown>;
 
@@ -53,20 +53,23 @@ describe('checkpoints: format and validation', () => {
     assert.equal(tf.memory().numTensors, before);
   });
 
-  it('a crash mid-save leaves the previous checkpoint: truncated new weights and a half-written tmp json are ignored', () => {
+  it('a crash mid-save leaves the previous checkpoint; the next save removes what the dead writer journaled and nothing else', () => {
     const dir = path.join(tmp, 'crash');
     const wteA = savePico(dir, { seed: 1 });
-    // What a SIGKILL during the next save can leave: a new weights file cut short, and the
-    // temporary JSON half written (the rename never happened).
+    // What a SIGKILL during the next save leaves: a new weights file cut short, the temporary
+    // JSON half written (the rename never happened), and the dead writer's lock journaling both.
     const full = fs.readFileSync(weightsFileOf(dir));
     fs.writeFileSync(path.join(dir, 'weights-zzzz-00000000.bin'), full.subarray(0, 1000));
-    fs.writeFileSync(path.join(dir, '.checkpoint.json.99999.tmp'), fs.readFileSync(path.join(dir, 'checkpoint.json')).subarray(0, 200));
+    fs.writeFileSync(path.join(dir, '.checkpoint.json.99999-0a0b0c0d.tmp'), fs.readFileSync(path.join(dir, 'checkpoint.json')).subarray(0, 200));
+    fs.writeFileSync(path.join(dir, LOCK_FILE), `${JSON.stringify({ pid: DEAD_PID, since: 'then', command: 'x' })}\npending weights-zzzz-00000000.bin\npending .checkpoint.json.99999-0a0b0c0d.tmp\n`);
+    // A user's backup named exactly like one of our weights files, never journaled: it stays.
+    fs.writeFileSync(path.join(dir, 'weights-step20-d1f7b5ff.bin'), 'a backup');
     const ck = loadCheckpoint(dir);
     assert.deepEqual(Array.from(ck.model.params.get('wte')!.dataSync()), Array.from(wteA));
     ck.model.dispose();
-    // The next successful save cleans both up.
     const wteB = savePico(dir, { seed: 2 });
-    assert.deepEqual(fs.readdirSync(dir).filter((f) => f !== 'checkpoint.json').length, 1, fs.readdirSync(dir).join(' '));
+    assert.deepEqual(fs.readdirSync(dir).sort(), ['checkpoint.json', path.basename(weightsFileOf(dir)), 'weights-step20-d1f7b5ff.bin'].sort());
+    assert.equal(fs.readFileSync(path.join(dir, 'weights-step20-d1f7b5ff.bin'), 'utf8'), 'a backup');
     const ck2 = loadCheckpoint(dir);
     assert.deepEqual(Array.from(ck2.model.params.get('wte')!.dataSync()), Array.from(wteB));
     ck2.model.dispose();

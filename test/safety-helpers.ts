@@ -13,6 +13,9 @@ import { AdamW } from '../src/train';
 
 export const ROOT = path.join(__dirname, '..');
 
+/** A pid no process has (above Linux's largest pid_max, 2^22): a lock holding it is stale. */
+export const DEAD_PID = 0x7ffffff0;
+
 /** Twelve distinct characters: a pico model's vocabulary. */
 export const PICO_TEXT = 'the cat sat, on a mat!';
 

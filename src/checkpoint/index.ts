@@ -8,3 +8,11 @@ export { loadCheckpoint, NonFiniteWeightsError, readCheckpointJson, saveCheckpoi
 export type { LoadedCheckpoint, CheckpointSaveOptions } from './io';
 export { tokenizerFromJson } from './tokenizer';
 export type { StoredTokenizer } from './tokenizer';
+/**
+ * The one write path: every file the project writes goes through writeFileAtomic (temporary
+ * file in the same folder, short writes checked, fsync, rename; a WriteError in one line on
+ * failure, the previous file intact). Folder writers hold lockFolder for their whole run.
+ */
+export { fsReason, removeIfPresent, setWriteOpsForTesting, showPath, writeAllSync, writeFileAtomic, WriteError } from './atomic';
+export type { AtomicWriteOptions, WriteOps } from './atomic';
+export { holdsLock, LOCK_FILE, lockFolder, unlockFolder, withFolderLock } from './lock';

@@ -1,10 +1,13 @@
 /**
  * Saving and loading checkpoints.
  *
- * Writes are atomic: the weights go to a new uniquely named file (fsync'd), then
- * checkpoint.json is written to a temporary name and renamed over the old one. A crash at
- * any moment leaves either the old pair or the new pair, never a mix; stale weight files
- * (and temporary files of an interrupted save) are removed only after the new JSON is in place.
+ * Writes cannot half-happen (atomic.ts): the weights go to a new uniquely named file, then
+ * checkpoint.json is replaced by a rename, each written to a temporary file first, checked for
+ * short writes and fsync'd. A crash at any moment leaves either the old pair or the new pair,
+ * never a mix; a failed save (a full disk) leaves the old pair and removes what it wrote. The
+ * save holds the folder's lock (lock.ts: one writer per folder) and journals every file it
+ * creates there; the old weights file — the one file the replaced checkpoint.json lists, and
+ * the only file a save ever deletes — goes only after the new JSON is in place.
  * Weights that are not finite are never saved, so the checkpoint on disk is always a good one.
  *
  * Reads trust nothing: files are opened only if they are regular files inside the folder (a
@@ -25,6 +28,8 @@ import {
 } from './format';
 import { float32ToHalf, halfToFloat32 } from './half';
 import { type StoredTokenizer, tokenizerFromJson } from './tokenizer';
+import { fsReason, writeFileAtomic } from './atomic';
+import { clearJournal, journalPending, withFolderLock } from './lock';
 
 export interface CheckpointSaveOptions {
   readonly kind: CheckpointKind;
@@ -46,30 +51,7 @@ export class NonFiniteWeightsError extends Error {
   }
 }
 
-function writeFileSynced(file: string, data: Uint8Array | string): void {
-  const fd = fs.openSync(file, 'w');
-  try {
-    if (typeof data === 'string') fs.writeSync(fd, data); else fs.writeSync(fd, data, 0, data.byteLength);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-/** Make the rename durable across a power cut, not only a crash (best effort: not every fs allows it). */
-function fsyncDir(dir: string): void {
-  try {
-    const fd = fs.openSync(dir, 'r');
-    try { fs.fsyncSync(fd); } finally { fs.closeSync(fd); }
-  } catch { /* e.g. a filesystem without directory fsync */ }
-}
-
-/** fs errors as one line for a person: "permission denied", "not a directory", … */
-function reason(e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
-  const text: Record<string, string> = { ENOENT: 'no such file or folder', EACCES: 'permission denied', EPERM: 'permission denied', ENOTDIR: 'a path component is not a folder', EISDIR: 'is a folder', ELOOP: 'too many symbolic links', ENAMETOOLONG: 'name too long', EEXIST: 'exists and is not a folder', ENOSPC: 'no space left on the device', EROFS: 'read-only filesystem' };
-  return (err.code && text[err.code]) ?? (err.message ?? String(e)).split('\n')[0];
-}
+const reason = fsReason;
 
 function prepareFolder(dir: string): void {
   try {
@@ -133,26 +115,27 @@ export function saveCheckpoint(dir: string, model: GPT, opts: CheckpointSaveOpti
   const description = path.join(dir, CHECKPOINT_FILE);
   validateCheckpointJson(parseCheckpointText(Buffer.from(text), description), description, offset);
   prepareFolder(dir);
-  // The weights file the checkpoint being replaced listed: the only file this save may delete
-  // (a user's own `weights-mine.bin` in the folder is never touched).
-  const previous = previousWeightsFile(dir);
   const buf = Buffer.concat(chunks.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength)));
-  writeFileSynced(path.join(dir, weightsFile), buf);
-  const tmp = path.join(dir, `.${CHECKPOINT_FILE}.${process.pid}.tmp`);
-  writeFileSynced(tmp, text);
-  fs.renameSync(tmp, description);
-  fsyncDir(dir);
-  // Only now is the old weights file unreferenced. What else goes: in a folder that held one of
-  // our checkpoints, the leftovers of an interrupted save of ours, recognised by the exact names
-  // this function generates. Never a file that merely looks like ours (`weights-mine.bin`), and
-  // nothing at all in a folder that held no checkpoint of ours.
-  if (previous !== null) {
-    for (const f of fs.readdirSync(dir)) {
-      if (f === weightsFile) continue;
-      const ours = f === previous || OWN_WEIGHTS.test(f) || OWN_TMP.test(f);
-      if (ours) fs.rmSync(path.join(dir, f), { force: true });
+  withFolderLock(dir, () => {
+    // The weights file the checkpoint being replaced lists: the only file this save deletes, and
+    // only once the new checkpoint is complete (a user's file in the folder is never touched,
+    // whatever its name).
+    const previous = previousWeightsFile(dir);
+    const weightsPath = path.join(dir, weightsFile);
+    journalPending(dir, weightsFile);
+    writeFileAtomic(weightsPath, buf, { noDirSync: true });
+    try {
+      writeFileAtomic(description, text);
+    } catch (e) {
+      try { fs.unlinkSync(weightsPath); } catch { /* the journal has it */ }
+      throw e;
     }
-  }
+    if (previous !== null && previous !== weightsFile) {
+      journalPending(dir, previous);
+      try { fs.unlinkSync(path.join(dir, previous)); } catch { /* already gone */ }
+    }
+    clearJournal(dir);
+  });
   return description;
 }
 
@@ -160,10 +143,6 @@ export function saveCheckpoint(dir: string, model: GPT, opts: CheckpointSaveOpti
  * The weights file named by the checkpoint.json already in `dir`, or null when there is none or
  * it cannot be read as one of ours (then nothing is deleted).
  */
-/** The names saveCheckpoint gives its weights and its temporary JSON (nothing else matches). */
-const OWN_WEIGHTS = /^weights-[0-9a-z]+-[0-9a-f]{8}\.bin$/;
-const OWN_TMP = /^\.checkpoint\.json\.[0-9]+\.tmp$/;
-
 function previousWeightsFile(dir: string): string | null {
   try {
     const file = path.join(dir, CHECKPOINT_FILE);
