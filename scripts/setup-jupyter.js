@@ -19,7 +19,14 @@ const ROOT = path.resolve(__dirname, '..');
 const KERNEL_NAME = 'literate-gpt-ts';
 const JUPYTER_DATA = path.join(ROOT, '.jupyter', 'share', 'jupyter');
 const VENV = path.join(ROOT, '.venv');
-const PY_PACKAGES = ['jupyterlab', 'nbclient', 'nbconvert', 'ipykernel'];
+// The Python side, pinned at the versions the project's notebooks, `npm run lab` and the lab smoke
+// test were run with (environment.md). tslab is not officially tested on JupyterLab 4; these are.
+// LGPT_PY_LATEST=1 (e.g. `LGPT_PY_LATEST=1 node scripts/setup-jupyter.js`) installs the newest
+// instead, to try them before moving the pins.
+const PY_PINS = { jupyterlab: '4.6.4', nbclient: '0.11.0', nbconvert: '7.17.1', ipykernel: '7.4.0' };
+const PY_PACKAGES = Object.keys(PY_PINS);
+const PY_LATEST = process.env.LGPT_PY_LATEST === '1';
+const PIP_SPECS = PY_PACKAGES.map((p) => (PY_LATEST ? p : `${p}==${PY_PINS[p]}`));
 const WIN = process.platform === 'win32';
 
 // Quiet when another script (run-notebooks, lab) calls the steps to make sure they are done.
@@ -65,6 +72,21 @@ function canImport(python, modules) {
   return r.status === 0;
 }
 
+/** True when `python` has each pinned distribution at its pinned version (any version with LGPT_PY_LATEST=1). */
+function hasPins(python) {
+  if (!canImport(python, PY_PACKAGES)) return false;
+  if (PY_LATEST) return false; // asked for the newest: let pip upgrade
+  const code = `import importlib.metadata as m, json; print(json.dumps({p: m.version(p) for p in ${JSON.stringify(PY_PACKAGES)}}))`;
+  const r = cp.spawnSync(python, ['-c', code], { encoding: 'utf8' });
+  if (r.status !== 0) return false;
+  try {
+    const have = JSON.parse(r.stdout);
+    return PY_PACKAGES.every((p) => have[p] === PY_PINS[p]);
+  } catch {
+    return false;
+  }
+}
+
 /** The first Python >= 3.9 on PATH, or null. */
 function findPython() {
   for (const exe of WIN ? ['python', 'py'] : ['python3', 'python']) {
@@ -75,19 +97,19 @@ function findPython() {
 }
 
 function setupVenv() {
-  const installCmd = `python3 -m venv .venv && .venv/bin/pip install --retries 0 ${PY_PACKAGES.join(' ')}`;
-  if (fs.existsSync(venvPython()) && canImport(venvPython(), PY_PACKAGES)) return log('.venv: JupyterLab, nbclient, nbconvert already installed');
+  const installCmd = `python3 -m venv .venv && .venv/bin/pip install --retries 0 ${PIP_SPECS.join(' ')}`;
+  if (fs.existsSync(venvPython()) && hasPins(venvPython())) return log(`.venv: ${PIP_SPECS.join(', ')} already installed`);
   const python = findPython();
   if (python === null) return log(`no Python >= 3.9 found; for \`npm run lab\` and \`npm start\` install one, then run: ${installCmd}`);
   const t0 = Date.now();
-  log(`creating .venv with ${PY_PACKAGES.join(', ')} (pip, a minute or two) ...`);
+  log(`${fs.existsSync(venvPython()) ? 'updating' : 'creating'} .venv with ${PIP_SPECS.join(', ')} (pip, a minute or two) ...`);
   if (!fs.existsSync(venvPython())) {
     const r = cp.spawnSync(python, ['-m', 'venv', VENV], { stdio: 'inherit' });
     if (r.status !== 0) return log(`\`${python} -m venv\` failed (on Debian: apt install python3-venv); then run: ${installCmd}`);
   }
   // --retries 0: where the public index is unreachable pip would otherwise retry it for minutes
   // before using the locally configured wheels; on a normal machine it changes nothing.
-  const pip = cp.spawnSync(venvPython(), ['-m', 'pip', 'install', '--quiet', '--retries', '0', ...PY_PACKAGES],
+  const pip = cp.spawnSync(venvPython(), ['-m', 'pip', 'install', '--quiet', '--retries', '0', ...(PY_LATEST ? ['--upgrade'] : []), ...PIP_SPECS],
     { stdio: 'inherit' });
   const secs = ((Date.now() - t0) / 1000).toFixed(0);
   if (pip.status !== 0) return log(`pip install failed after ${secs} s; run: ${installCmd}`);

@@ -6,6 +6,10 @@ const cp = require('child_process');
 const fs = require('fs');
 const path = require('path');
 
+// npm prints `engines` mismatches among many warnings (or not at all); say it once, plainly.
+const warning = require('./node-support').nodeWarning();
+if (warning) console.log(`[setup] ${warning}`);
+
 const steps = [
   ['native TensorFlow backend', 'setup-native.js'],
   ['compile src/ to dist/', null],
