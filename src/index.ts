@@ -20,4 +20,5 @@ export * from './baselines';
 export * from './classify';
 export * from './viz';
 export * from './image';
+export * from './hf';
 export * as tf from '@tensorflow/tfjs';

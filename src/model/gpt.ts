@@ -44,14 +44,17 @@ export class GPT {
   readonly params: Map<string, tf.Variable>;
   private readonly masks = new Map<string, tf.Tensor2D>();
 
-  /** A freshly initialised model (seeded: the same seed gives the same weights everywhere). */
-  constructor(config: GPTConfig, opts: { seed?: number; nClasses?: number } = {}) {
+  /**
+   * A freshly initialised model (seeded: the same seed gives the same weights everywhere), or,
+   * with `weights`, one whose parameters are read from it by spec (see src/hf/load.ts).
+   */
+  constructor(config: GPTConfig, opts: { seed?: number; nClasses?: number; weights?: (spec: ParamSpec) => Float32Array } = {}) {
     validateConfig(config);
     this.config = { ...config };
     const rng = new Rng(opts.seed ?? 0);
     this.specs = paramSpecs(config);
     if (opts.nClasses !== undefined) this.specs.push(...classifierSpecs(config.nEmbd, opts.nClasses));
-    this.params = createParams(this.specs, rng);
+    this.params = createParams(this.specs, rng, opts.weights);
   }
 
   /** Number of classes of the classification head, or 0 if it has none. */

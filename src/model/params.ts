@@ -70,13 +70,24 @@ export function initialValue(spec: ParamSpec, rng: Rng): Float32Array {
   }
 }
 
-/** Create a trainable tf.Variable for each spec. */
-export function createParams(specs: readonly ParamSpec[], rng: Rng): Map<string, tf.Variable> {
+/**
+ * Create a trainable tf.Variable for each spec: drawn from `rng`, or, when `values` is given,
+ * taken from it one parameter at a time (loading weights without drawing random ones first).
+ */
+export function createParams(specs: readonly ParamSpec[], rng: Rng, values?: (spec: ParamSpec) => Float32Array): Map<string, tf.Variable> {
   const out = new Map<string, tf.Variable>();
-  for (const s of specs) {
-    const t = tf.tensor(initialValue(s, rng), [...s.shape]);
-    out.set(s.name, tf.variable(t, true));
-    t.dispose(); // the variable holds its own reference to the data
+  try {
+    for (const s of specs) {
+      const data = values ? values(s) : initialValue(s, rng);
+      const n = s.shape.reduce((a, b) => a * b, 1);
+      if (data.length !== n) throw new Error(`parameter '${s.name}': ${data.length} values for shape [${s.shape.join(', ')}]`);
+      const t = tf.tensor(data, [...s.shape]);
+      out.set(s.name, tf.variable(t, true));
+      t.dispose(); // the variable holds its own reference to the data
+    }
+  } catch (e) {
+    for (const v of out.values()) v.dispose(); // a bad weight read half-way leaks nothing
+    throw e;
   }
   return out;
 }

@@ -1,0 +1,274 @@
+// Hugging Face's GPT-2 format in and out (src/hf/): the safetensors reader, the tokenizer files,
+// the config, and parity with the reference implementation — `transformers` on CPU PyTorch, run
+// by scripts/hf_reference.py from the project's .venv (scripts/setup-torch.js installs it).
+// Without that Python the parity tests skip with one line, unless LGPT_REQUIRE_TORCH=1 (CI).
+import { strict as assert } from 'assert';
+import * as cp from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as tf from '@tensorflow/tfjs';
+import { loadCheckpoint, tokenizerFromJson } from '../src/checkpoint';
+import { loadCorpus } from '../src/data/corpus';
+import { InputError } from '../src/errors';
+import { generate } from '../src/generate';
+import {
+  bpeFromHfFiles, bpeToHfFiles, encodeSafetensors, exportGpt2, gptConfigFromHf, hfConfigFromGpt, loadGpt2,
+  parseSafetensorsHeader, readSafetensor, readSafetensorsHeader,
+} from '../src/hf';
+import { makeConfig } from '../src/model/config';
+import { GPT } from '../src/model/gpt';
+import { BpeTokenizer, gpt2Tokenizer } from '../src/tokenize';
+
+const ROOT = path.join(__dirname, '..');
+const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'lgpt-hf-'));
+
+/** The article's sentences and a stretch of the held-out Moby Dick: the text tokenizers are compared on. */
+export const TOKENIZER_TEXT = [
+  'GPT (Generative Pre-trained Transformer) is a language model released by OpenAI in 2018.',
+  '这是一张猫的图片。 一只猫坐在垫子上。',
+  "It's 3.14159 -- isn't it?\n\n  Tabs\tand  spaces,   'quotes' and <|endoftext|> as text.",
+  loadCorpus('moby-dick').val.slice(0, 20_000),
+].join('\n\n');
+
+function logitsOf(model: GPT, ids: number[][]): Float32Array {
+  return tf.tidy(() => model.logits(model.forward(tf.tensor2d(ids, undefined, 'int32')).hidden).dataSync() as Float32Array);
+}
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  assert.equal(a.length, b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+describe('safetensors', () => {
+  const t = [
+    { name: 'a', shape: [2, 3], data: Float32Array.from([1, 2, 3, 4, 5, 6.5]) },
+    { name: 'b.half', shape: [3], data: Float32Array.from([0.5, -2, 65504]), dtype: 'F16' as const },
+    { name: 'empty', shape: [0, 4], data: new Float32Array(0) },
+  ];
+
+  it('writes what it reads: F32, F16, an empty tensor, metadata, an 8-byte aligned header', () => {
+    const dir = tmp();
+    const file = path.join(dir, 'x.safetensors');
+    fs.writeFileSync(file, encodeSafetensors(t, { format: 'pt' }));
+    const h = readSafetensorsHeader(file);
+    assert.deepEqual(h.metadata, { format: 'pt' });
+    assert.deepEqual([...h.entries.keys()], ['a', 'b.half', 'empty']);
+    assert.equal(h.entries.get('a')!.begin % 8, 0);
+    assert.deepEqual(Array.from(readSafetensor(file, h.entries.get('a')!)), [1, 2, 3, 4, 5, 6.5]);
+    assert.deepEqual(Array.from(readSafetensor(file, h.entries.get('b.half')!)), [0.5, -2, 65504]);
+    assert.equal(readSafetensor(file, h.entries.get('empty')!).length, 0);
+  });
+
+  it('reads BF16 (the upper half of float32)', () => {
+    const dir = tmp();
+    const file = path.join(dir, 'bf.safetensors');
+    const header = Buffer.from(JSON.stringify({ w: { dtype: 'BF16', shape: [2], data_offsets: [0, 4] } }));
+    const len = Buffer.alloc(8); len.writeBigUInt64LE(BigInt(header.length));
+    const f32 = Float32Array.from([1.5, -3]);
+    const u16 = new Uint16Array(f32.buffer);
+    fs.writeFileSync(file, Buffer.concat([len, header, Buffer.from(Uint16Array.from([u16[1], u16[3]]).buffer)]));
+    const h = readSafetensorsHeader(file);
+    assert.deepEqual(Array.from(readSafetensor(file, h.entries.get('w')!)), [1.5, -3]);
+  });
+
+  it('refuses a header that does not describe the data exactly, with one line naming the file', () => {
+    const entry = (dtype: string, shape: number[], off: number[]) => ({ dtype, shape, data_offsets: off });
+    const bad: [string, unknown, number, RegExp][] = [
+      ['not JSON', '{nope', 8, /not valid JSON/],
+      ['an array', '[]', 0, /not a JSON object/],
+      ['unknown dtype', { w: entry('F7', [2], [0, 8]) }, 8, /unknown dtype/],
+      ['bad shape', { w: entry('F32', [-1], [0, 4]) }, 4, /bad shape/],
+      ['size mismatch', { w: entry('F32', [3], [0, 8]) }, 8, /needs 12/],
+      ['past the end', { w: entry('F32', [4], [0, 16]) }, 8, /has only 8/],
+      ['overlap', { a: entry('F32', [2], [0, 8]), b: entry('F32', [1], [4, 8]) }, 8, /overlaps/],
+      ['a gap', { a: entry('F32', [1], [0, 4]), b: entry('F32', [1], [8, 12]) }, 12, /gap of 4 bytes/],
+      ['trailing bytes', { a: entry('F32', [1], [0, 4]) }, 8, /describes 4 bytes of data, the file holds 8/],
+      ['bad metadata', { __metadata__: { n: 1 } }, 0, /__metadata__/],
+    ];
+    for (const [what, header, dataBytes, re] of bad) {
+      const text = typeof header === 'string' ? header : JSON.stringify(header);
+      assert.throws(() => parseSafetensorsHeader(text, dataBytes, 'f.safetensors'), (e: Error) => e instanceof InputError && re.test(e.message) && e.message.startsWith('f.safetensors: ') && !e.message.includes('\n'), what);
+    }
+  });
+
+  it('refuses a length field that is absurd or longer than the file, before reading it', () => {
+    const dir = tmp();
+    const file = path.join(dir, 'bad.safetensors');
+    const len = Buffer.alloc(8);
+    len.writeBigUInt64LE(2n ** 62n);
+    fs.writeFileSync(file, len);
+    assert.throws(() => readSafetensorsHeader(file), /claims .* bytes \(limit/);
+    len.writeBigUInt64LE(100n);
+    fs.writeFileSync(file, Buffer.concat([len, Buffer.from('{}')]));
+    assert.throws(() => readSafetensorsHeader(file), /the file has only 2/);
+    fs.writeFileSync(file, 'abc');
+    assert.throws(() => readSafetensorsHeader(file), /too short/);
+  });
+});
+
+describe('Hugging Face tokenizer files', () => {
+  it("our shipped LM's BPE survives vocab.json + merges.txt: same ids on the article and Moby Dick", () => {
+    const tok = loadCheckpoint(path.join(ROOT, 'data/checkpoints/lm')).tokenizer as BpeTokenizer;
+    const files = bpeToHfFiles(tok);
+    assert.equal(Object.keys(files.vocab).length, tok.vocabSize);
+    const back = bpeFromHfFiles(files.vocab, files.merges, 'test');
+    assert.deepEqual(back.encode(TOKENIZER_TEXT), tok.encode(TOKENIZER_TEXT));
+  });
+
+  it("GPT-2's own BPE round-trips with <|endoftext|> as 50256", () => {
+    const gpt2 = gpt2Tokenizer();
+    const files = bpeToHfFiles(gpt2);
+    assert.equal(files.vocab['<|endoftext|>'], 50256);
+    assert.equal(files.vocab['Ġthe'], 262);
+    const back = bpeFromHfFiles(files.vocab, files.merges, 'test');
+    const text = TOKENIZER_TEXT.slice(0, 3000);
+    assert.deepEqual(back.encode(text), gpt2.encode(text));
+  });
+
+  it('refuses what the files cannot hold: two tokens of the same bytes, a tokenizer without the GPT-2 split', () => {
+    const dup = BpeTokenizer.fromJSON({ format: 'literate-gpt-bpe', version: 1, pattern: 'gpt2', mergeRule: 'pairs', merges: [[97, 98], [98, 99], [256, 99], [97, 257]], specialTokens: {} });
+    assert.throws(() => bpeToHfFiles(dup), /tokens 258 and 259 are the same bytes/);
+    const none = BpeTokenizer.fromJSON({ format: 'literate-gpt-bpe', version: 1, pattern: 'none', mergeRule: 'pairs', merges: [], specialTokens: {} });
+    assert.throws(() => bpeToHfFiles(none), /pattern 'none'/);
+  });
+});
+
+describe('GPT-2 config.json', () => {
+  const gpt2Small = { model_type: 'gpt2', vocab_size: 50257, n_positions: 1024, n_embd: 768, n_layer: 12, n_head: 12, activation_function: 'gelu_new', layer_norm_epsilon: 1e-5 };
+
+  it('reads every size of the family from its config (distilgpt2 … 1.5B)', () => {
+    const sizes: [number, number, number][] = [[6, 12, 768], [12, 12, 768], [24, 16, 1024], [36, 20, 1280], [48, 25, 1600]];
+    for (const [L, nh, C] of sizes) {
+      const cfg = gptConfigFromHf({ ...gpt2Small, n_layer: L, n_head: nh, n_embd: C }, 'config.json');
+      assert.deepEqual([cfg.nLayer, cfg.nHead, cfg.nEmbd, cfg.blockSize, cfg.vocabSize], [L, nh, C, 1024, 50257]);
+    }
+    // 124,439,808: chapter 03's hand count of GPT-2 small.
+    const model = new GPT(makeConfig({ ...gptConfigFromHf(gpt2Small, 'c'), nLayer: 1 }), { weights: (s) => new Float32Array(s.shape.reduce((a, b) => a * b, 1)) });
+    const perBlock = 12 * 768 * 768 + 13 * 768;
+    assert.equal(model.numParams() + 11 * perBlock, 124_439_808);
+    model.dispose();
+  });
+
+  it('refuses, in one line, what this model does not compute', () => {
+    const bad: [Record<string, unknown>, RegExp][] = [
+      [{ model_type: 'gpt_neo' }, /only GPT-2/],
+      [{ activation_function: 'relu' }, /tanh approximation/],
+      [{ n_inner: 100 }, /4 × n_embd/],
+      [{ layer_norm_epsilon: 1e-6 }, /layer_norm_epsilon/],
+      [{ tie_word_embeddings: false }, /tie_word_embeddings/],
+      [{ n_head: 7 }, /divisible/],
+      [{ n_layer: 'x' }, /n_layer must be an integer/],
+    ];
+    for (const [patch, re] of bad) assert.throws(() => gptConfigFromHf({ ...gpt2Small, ...patch }, 'config.json'), (e: Error) => e instanceof InputError && re.test(e.message), JSON.stringify(patch));
+  });
+
+  it('writes a config it reads back to the same shape', () => {
+    const cfg = makeConfig({ preset: 'pico', vocabSize: 300 });
+    const back = gptConfigFromHf(hfConfigFromGpt(cfg), 'c');
+    assert.deepEqual(back, cfg);
+  });
+});
+
+describe('export hf → loadGpt2 (no Python)', () => {
+  it('gives back the same model, bit for bit, and the same tokenizer', () => {
+    const tok = BpeTokenizer.train('the cat sat on the mat; the cat ate the rat. '.repeat(20), 280);
+    const model = new GPT(makeConfig({ preset: 'pico', vocabSize: tok.vocabSize }), { seed: 3 });
+    const out = path.join(tmp(), 'export');
+    const files = exportGpt2(model, tok, out);
+    assert.deepEqual(files.map((f) => f.name).sort(), ['config.json', 'merges.txt', 'model.safetensors', 'tokenizer_config.json', 'vocab.json']);
+    const back = loadGpt2(out);
+    const ids = [[1, 2, 3, 260, 270, 5]];
+    assert.equal(maxAbsDiff(logitsOf(back.model, ids), logitsOf(model, ids)), 0);
+    assert.deepEqual(back.tokenizer!.encode('the cat sat'), tok.encode('the cat sat'));
+    assert.throws(() => exportGpt2(model, tok, out), /not an empty folder/);
+    back.model.dispose();
+    model.dispose();
+  });
+
+  it('refuses a folder with wrong, missing or extra tensors before reading a weight', () => {
+    const tok = BpeTokenizer.train('abc abd abe '.repeat(10), 260);
+    const model = new GPT(makeConfig({ preset: 'pico', vocabSize: tok.vocabSize }), { seed: 1 });
+    const out = path.join(tmp(), 'e');
+    exportGpt2(model, tok, out);
+    const cfgFile = path.join(out, 'config.json');
+    const cfg = JSON.parse(fs.readFileSync(cfgFile, 'utf8'));
+    fs.writeFileSync(cfgFile, JSON.stringify({ ...cfg, n_layer: 2 }));
+    assert.throws(() => loadGpt2(out), /tensor 'h\.1\.ln_1\.weight' \(or 'transformer\.h\.1\.ln_1\.weight'\) is missing/);
+    fs.writeFileSync(cfgFile, JSON.stringify({ ...cfg, n_embd: 32, n_head: 2 }));
+    assert.throws(() => loadGpt2(out), /has shape \[260, 16\], config.json implies \[260, 32\]/);
+    fs.writeFileSync(cfgFile, JSON.stringify(cfg));
+    const w = path.join(out, 'model.safetensors');
+    const bytes = fs.readFileSync(w);
+    bytes.writeBigUInt64LE(12345678901n, 0);
+    fs.writeFileSync(w, bytes);
+    assert.throws(() => loadGpt2(out), InputError);
+    model.dispose();
+  });
+
+  it('refuses a classifier and a character tokenizer with one line', () => {
+    const model = new GPT(makeConfig({ preset: 'pico', vocabSize: 300 }), { nClasses: 2 });
+    const tok = BpeTokenizer.train('abc', 256);
+    assert.throws(() => exportGpt2(model, tok, path.join(tmp(), 'x')), /classification head/);
+    model.dispose();
+    const ck = loadCheckpoint(path.join(ROOT, 'data/checkpoints/image'));
+    assert.throws(() => exportGpt2(ck.model, tokenizerFromJson({ format: 'literate-gpt-char', version: 1, chars: ['a', 'b'] }), path.join(tmp(), 'y')), InputError);
+    ck.model.dispose();
+  });
+});
+
+// ---- parity with transformers (CPU PyTorch) ----
+
+const PYTHON = process.env.LGPT_PYTHON ?? path.join(ROOT, '.venv', process.platform === 'win32' ? 'Scripts/python.exe' : 'bin/python');
+const hasTorch = fs.existsSync(PYTHON) && cp.spawnSync(PYTHON, ['-c', 'import torch, transformers, safetensors'], { stdio: 'ignore' }).status === 0;
+
+function python(args: string[], input?: unknown): Record<string, unknown> {
+  const r = cp.spawnSync(PYTHON, [path.join(ROOT, 'scripts', 'hf_reference.py'), ...args], { input: input === undefined ? undefined : JSON.stringify(input), encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, HF_HUB_OFFLINE: '1', TRANSFORMERS_VERBOSITY: 'error' } });
+  assert.equal(r.status, 0, `hf_reference.py ${args[0]} failed:\n${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, unknown>;
+}
+
+describe('parity with Hugging Face transformers (CPU PyTorch)', function () {
+  before(function () {
+    if (hasTorch) return;
+    if (process.env.LGPT_REQUIRE_TORCH === '1') throw new Error(`LGPT_REQUIRE_TORCH=1 but ${PYTHON} cannot import torch, transformers and safetensors (node scripts/setup-torch.js installs them)`);
+    // eslint-disable-next-line no-console
+    console.log(`    skipped: no Python with torch + transformers at ${PYTHON} (node scripts/setup-torch.js installs them)`);
+    this.skip();
+  });
+
+  // Float32 on both sides, summed in different orders: the logits agree to a few ulps of their size.
+  const TOL = 1e-4;
+
+  it(`a random GPT2LMHeadModel saved by transformers loads here with the same logits (max |Δ| ≤ ${TOL})`, () => {
+    const dir = path.join(tmp(), 'random');
+    python(['random', dir, '--layers', '2', '--heads', '2', '--embd', '32', '--vocab', '101', '--positions', '16', '--seed', '7']);
+    const ids = [[5, 17, 99, 0, 42, 42, 3, 100, 64, 1, 2, 3, 4, 5, 6, 7], [9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 11, 22, 33, 44, 55, 66]];
+    const ref = python(['run'], { dir, ids }).logits as number[][][];
+    const { model, tokenizer } = loadGpt2(dir);
+    assert.equal(tokenizer, null);
+    const diff = maxAbsDiff(logitsOf(model, ids), ref.flat(2));
+    assert.ok(diff <= TOL, `max |Δ| ${diff}`);
+    if (process.env.LGPT_HF_VERBOSE) console.log(`      random GPT-2: max |Δ| ${diff.toExponential(2)}`); // eslint-disable-line no-console
+    model.dispose();
+  });
+
+  it(`our shipped LM exported loads in transformers: same logits (≤ ${TOL}), same greedy continuation, same token ids`, () => {
+    const ck = loadCheckpoint(path.join(ROOT, 'data/checkpoints/lm'));
+    const tok = ck.tokenizer as BpeTokenizer;
+    const dir = path.join(tmp(), 'lm-hf');
+    exportGpt2(ck.model, tok, dir);
+    const prompt = tok.encode('Call me Ishmael. Some years ago');
+    const ids = [tok.encode(TOKENIZER_TEXT.slice(200, 2000)).slice(0, 128)];
+    const ref = python(['run'], { dir, ids, greedy: { prompt, tokens: 40 }, text: TOKENIZER_TEXT });
+    const diff = maxAbsDiff(logitsOf(ck.model, ids), (ref.logits as number[][][]).flat(2));
+    assert.ok(diff <= TOL, `max |Δ| ${diff}`);
+    if (process.env.LGPT_HF_VERBOSE) console.log(`      shipped LM: max |Δ| ${diff.toExponential(2)}, tokenizer ${String(ref.tokenizerClass)}`); // eslint-disable-line no-console
+    const ours = generate(ck.model, prompt, { maxNewTokens: 40, temperature: 0 });
+    assert.deepEqual(ours.tokens, ref.greedy);
+    assert.deepEqual(ref.ids, tok.encode(TOKENIZER_TEXT), `tokenizer ${String(ref.tokenizerClass)}`);
+    ck.model.dispose();
+  });
+});
