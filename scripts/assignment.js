@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Coursework for instructors: release a student bundle, grade submissions, autograde one exercise.
 //
-//   npm run assignment -- release [NN ...] --out DIR       a student bundle: notebooks, src, stubs,
-//                                                          public checks; no solutions, no hidden checks
+//   npm run assignment -- release [NN ...] --out DIR [--ref COMMIT]
+//                                                          a student bundle of one commit: notebooks, src,
+//                                                          stubs, public checks; no solutions, no hidden checks
 //   npm run assignment -- grade SUBMISSIONS --out DIR [NN | NN.K ...] [--jobs N] [--seconds S] [--keep]
 //                                                          grades.csv + feedback/STUDENT.md
 //   npm run assignment -- autograde NN.K [--submission DIR]
@@ -114,11 +115,11 @@ function cmdClassroom(argv) {
 }
 
 async function cmdRelease(argv) {
-  const o = parse(argv, { out: 'value' });
+  const o = parse(argv, { out: 'value', ref: 'value' });
   if (!o.out) throw new Error('release needs --out DIR (a new folder for the student bundle)');
   const { release } = require('./lib/assignment/release');
-  const r = release(path.resolve(o.out), o._);
-  console.log(`wrote the student bundle ${o.out}: ${r.files} files, chapters ${r.chapters.join(' ')}`);
+  const r = release(path.resolve(o.out), o._, o.ref ?? 'HEAD');
+  console.log(`wrote the student bundle ${o.out} from commit ${r.ref} (uncommitted changes are not in it): ${r.files} files, chapters ${r.chapters.join(' ')}`);
 }
 
 const COMMANDS = { grade: cmdGrade, autograde: cmdAutograde, classroom: cmdClassroom, release: cmdRelease };

@@ -18,7 +18,7 @@ function whyZero(r) {
   if (r.compileErrors) return `does not compile:\n${r.compileErrors.slice(0, 5).map((e) => `    ${e}`).join('\n')}`;
   if (r.loadError) return `the file fails to load: ${r.loadError}`;
   if (r.killed === 'time') return `stopped after ${r.detail}: an endless loop, or far too slow`;
-  if (r.killed === 'memory') return `stopped: used more than ${r.detail} of memory`;
+  if (r.killed === 'memory') return `stopped: used more than ${r.detail}`;
   if (r.killed === 'crash') return `the process crashed (${r.detail}) before its checks finished`;
   return null;
 }
@@ -135,6 +135,7 @@ async function grade(dir, exercises, { out, jobs = 1, seconds, keep = false, log
           run = await runChecks(scratch, [f.public, f.hidden], grepFor(exercise), limits);
         }
         const score = scoreExercise(exercise, run);
+        if (run.usage) log(`  ${sub.student} ${exercise.id}: ${score.points}/${score.max} (${run.usage.seconds.toFixed(1)} s, ${run.usage.peakMiB} MiB)`);
         for (const c of score.checks) if (c.message) c.message = clean(c.message, scratch);
         for (const c of score.setup) c.message = clean(c.message, scratch);
         if (score.zero) score.zero = score.zero.split(scratch).join('.');

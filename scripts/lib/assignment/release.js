@@ -1,6 +1,7 @@
 // `npm run assignment -- release [NN ...] --out DIR`: the student bundle.
 //
-// What goes in: the project's tracked files (git ls-files: nothing untracked, ignored or built),
+// What goes in: the files of one commit (HEAD unless --ref names another: nothing uncommitted,
+// untracked, ignored or built, so a bundle is a state of the project that was whole),
 // minus what belongs to the instructor: exercises/solutions/, instructor/ (hidden checks, points),
 // the grading scripts, the library's own test suite (its tests are not the students' checks;
 // only test/exercises/ ships) and .ci/ (it checks the solutions). With chapters named, only their
@@ -21,11 +22,20 @@ const INSTRUCTOR_ONLY = [
   /^test\/(?!exercises\/)/, /^\.mocharc\.json$/,
 ];
 
-/** The project's tracked files (paths relative to ROOT, '/'-separated) that exist on disk. */
-function trackedFiles() {
-  const r = cp.spawnSync('git', ['ls-files', '-z'], { cwd: ROOT, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`release reads the file list from git: ${String(r.stderr).trim() || 'git ls-files failed'}`);
-  return r.stdout.split('\0').filter((f) => f && fs.existsSync(path.join(ROOT, f)));
+/** The files of commit `ref` (paths relative to ROOT, '/'-separated). */
+function committedFiles(ref) {
+  const r = cp.spawnSync('git', ['ls-tree', '-r', '-z', '--name-only', ref], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (r.status !== 0) throw new Error(`release reads the files of a commit from git: ${String(r.stderr).trim() || `git ls-tree ${ref} failed`}`);
+  return r.stdout.split('\0').filter(Boolean);
+}
+
+/** Extract commit `ref` into `dir` (git archive | tar), so that the bundle is one consistent commit. */
+function extractCommit(ref, dir) {
+  fs.mkdirSync(dir, { recursive: true });
+  const archive = cp.spawnSync('git', ['archive', '--format=tar', ref], { cwd: ROOT, maxBuffer: 1 << 30 });
+  if (archive.status !== 0) throw new Error(`git archive ${ref} failed: ${String(archive.stderr).trim()}`);
+  const tar = cp.spawnSync('tar', ['-x', '-C', dir], { input: archive.stdout });
+  if (tar.status !== 0) throw new Error(`tar failed: ${String(tar.stderr).trim()}`);
 }
 
 /** Which chapters: 'NN-name' for every exercises/NN-*.ts, or those named. */
@@ -110,17 +120,19 @@ const NOTE = `> **Student bundle.** This copy was made for a course with \`npm r
 
 `;
 
-/** Write the bundle; returns { files, chapters }. */
-function release(out, selectors) {
+/** Write the bundle of commit `ref`; returns { files, chapters, ref }. */
+function release(out, selectors, ref = 'HEAD') {
   const chapters = chaptersFor(selectors);
   if (fs.existsSync(out) && fs.readdirSync(out).length > 0) throw new Error(`--out ${out} exists and is not empty: choose a new folder`);
-  const files = trackedFiles().filter((f) => inBundle(f, chapters));
+  const files = committedFiles(ref).filter((f) => inBundle(f, chapters));
+  const staging = fs.mkdtempSync(path.join(require('os').tmpdir(), 'lgpt-release-'));
   fs.mkdirSync(out, { recursive: true });
   try {
+    extractCommit(ref, staging);
     for (const f of files) {
       const to = path.join(out, f);
       fs.mkdirSync(path.dirname(to), { recursive: true });
-      fs.copyFileSync(path.join(ROOT, f), to);
+      fs.copyFileSync(path.join(staging, f), to);
     }
     // package.json: no grading command; `npm test` runs the public checks (the library's own
     // suite stays with the instructor).
@@ -137,8 +149,11 @@ function release(out, selectors) {
   } catch (e) {
     for (const f of [...files, 'package.json', 'README.md']) fs.rmSync(path.join(out, f), { force: true });
     throw e;
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
   }
-  return { files: files.length, chapters: chapters.map((c) => c.slice(0, 2)) };
+  const sha = cp.spawnSync('git', ['rev-parse', '--short', ref], { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
+  return { files: files.length, chapters: chapters.map((c) => c.slice(0, 2)), ref: sha };
 }
 
 module.exports = { release, findLeaks, secrets, solutionBodies, INSTRUCTOR_ONLY };

@@ -19,29 +19,28 @@
 const cp = require('child_process');
 const fs = require('fs');
 const path = require('path');
-const ts = require('typescript');
+// esbuild: tsx's compiler, installed with it (tsx is a devDependency).
+const esbuild = require('esbuild');
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const RUNNER = path.join(__dirname, 'child-runner.js');
 // Node 20 calls the permission model experimental; from 22.13/23.5 it is `--permission`.
 const PERMISSION_FLAG = process.allowedNodeEnvironmentFlags.has('--permission') ? '--permission' : '--experimental-permission';
 
-/** TypeScript → CommonJS JavaScript, as tsx would run it: no type check, syntax errors only. */
+/**
+ * TypeScript → CommonJS JavaScript with esbuild, the compiler tsx (and so `npm run check`) runs
+ * a student's file with: no type check, so exactly the files that `npm run check` can run
+ * compile here. A syntax error is a compile error: { errors: ['NN-name.ts:LINE:COL - message'] }.
+ */
 function transpile(source, fileName) {
-  const r = ts.transpileModule(source, {
-    fileName,
-    reportDiagnostics: true,
-    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, esModuleInterop: true, sourceMap: false },
-  });
-  const errors = (r.diagnostics ?? []).filter((d) => d.category === ts.DiagnosticCategory.Error).map((d) => {
-    const msg = ts.flattenDiagnosticMessageText(d.messageText, ' ');
-    if (d.file && d.start !== undefined) {
-      const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
-      return `${path.basename(fileName)}:${line + 1}:${character + 1} - ${msg}`;
-    }
-    return msg;
-  });
-  return { js: r.outputText, errors };
+  try {
+    const r = esbuild.transformSync(source, { loader: 'ts', format: 'cjs', target: 'es2022', platform: 'node', sourcefile: path.basename(fileName) });
+    return { js: r.code, errors: [] };
+  } catch (e) {
+    const errors = (e.errors ?? [{ text: String(e.message) }]).map((m) => (m.location
+      ? `${path.basename(fileName)}:${m.location.line}:${m.location.column + 1} - ${m.text}` : m.text));
+    return { js: '', errors };
+  }
 }
 
 function transpileTree(from, to, keep = (f) => f.endsWith('.ts')) {
@@ -118,7 +117,7 @@ function rssBytes(pid) {
  * tensorflow backend keeps tensors outside V8's heap, so the heap limit alone would not catch
  * them), plus a V8 heap limit of `heapMiB` so that a runaway array fails fast inside V8.
  * Resolves to { checks } or { loadError } from the runner, or { killed: 'time' | 'memory' |
- * 'crash', detail }.
+ * 'crash', detail }, each with usage: { seconds, peakMiB } (wall time, largest RSS seen).
  */
 function runChecks(scratch, testFiles, grep, { seconds, memoryMiB, heapMiB }) {
   const work = path.join(scratch, 'work');
@@ -133,12 +132,14 @@ function runChecks(scratch, testFiles, grep, { seconds, memoryMiB, heapMiB }) {
     LANG: 'C.UTF-8', TF_CPP_MIN_LOG_LEVEL: '2',
   };
   if (process.env.LGPT_BACKEND) env.LGPT_BACKEND = process.env.LGPT_BACKEND;
-  return new Promise((resolve) => {
+  return new Promise((done) => {
     // detached: its own process group, so that killing -pid ends anything it holds.
     const child = cp.spawn(process.execPath, args, { cwd: work, env, detached: true, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
     let out = '';
     let tail = '';
     let killed = null;
+    let peak = 0;
+    const started = Date.now();
     child.stdout.on('data', () => {}); // the submission's own prints: read and dropped
     child.stderr.on('data', (d) => { tail = (tail + d).slice(-2000); });
     child.stdio[3].on('data', (d) => { out += d; });
@@ -148,13 +149,22 @@ function runChecks(scratch, testFiles, grep, { seconds, memoryMiB, heapMiB }) {
       try { process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
     };
     const timer = setTimeout(() => kill('time'), seconds * 1000 + 5000); // + start-up of node and the backend
-    const watch = setInterval(() => { if (rssBytes(child.pid) > memoryMiB * 1024 * 1024) kill('memory'); }, 100);
+    const watch = setInterval(() => {
+      const rss = rssBytes(child.pid);
+      peak = Math.max(peak, rss);
+      if (rss > memoryMiB * 1024 * 1024) kill('memory');
+    }, 100);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       clearInterval(watch);
-      if (killed) return resolve({ killed, detail: killed === 'time' ? `${seconds} s` : `${memoryMiB} MiB` });
+      // How long and how much (for the grader's log, never for the gradebook: they vary).
+      const usage = { seconds: (Date.now() - started) / 1000, peakMiB: Math.round(peak / 2 ** 20) };
+      const resolve = (r) => done({ ...r, usage });
+      if (killed) return resolve({ killed, detail: killed === 'time' ? `${seconds} s` : `${memoryMiB} MiB of memory` });
       const line = out.split('\n').find((l) => l.startsWith('{'));
-      if (line) return resolve(JSON.parse(line));
+      if (line) {
+        try { return resolve(JSON.parse(line)); } catch { /* not the runner's: fall through */ }
+      }
       // V8 out of heap: "FATAL ERROR: ... JavaScript heap out of memory", then abort.
       if (/heap out of memory|Allocation failed/.test(tail)) return resolve({ killed: 'memory', detail: `${heapMiB} MiB of JavaScript heap` });
       resolve({ killed: 'crash', detail: signal ? `signal ${signal}` : `exit code ${code}`, stderr: tail });
