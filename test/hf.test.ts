@@ -19,6 +19,7 @@ import {
 import { makeConfig } from '../src/model/config';
 import { GPT } from '../src/model/gpt';
 import { BpeTokenizer, gpt2Tokenizer } from '../src/tokenize';
+import { assertCleanFailure, cli, cliInProcess } from './safety-helpers';
 
 const ROOT = path.join(__dirname, '..');
 const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'lgpt-hf-'));
@@ -216,6 +217,45 @@ describe('export hf → loadGpt2 (no Python)', () => {
     const ck = loadCheckpoint(path.join(ROOT, 'data/checkpoints/image'));
     assert.throws(() => exportGpt2(ck.model, tokenizerFromJson({ format: 'literate-gpt-char', version: 1, chars: ['a', 'b'] }), path.join(tmp(), 'y')), InputError);
     ck.model.dispose();
+  });
+});
+
+describe('literate-gpt export hf / sample lm on a Hugging Face folder', () => {
+  it('exports the shipped LM, and sample lm on the export gives the same greedy text as on the original', async () => {
+    const out = path.join(tmp(), 'lm-hf');
+    const r = await cli(['export', 'hf', '--checkpoint', 'data/checkpoints/lm', '--out', out, '--json']);
+    assert.equal(r.status, 0, r.stderr);
+    const res = JSON.parse(r.stdout) as { parameters: number; files: { name: string; bytes: number }[] };
+    const ck = loadCheckpoint(path.join(ROOT, 'data/checkpoints/lm'));
+    assert.equal(res.parameters, ck.model.numParams());
+    ck.model.dispose();
+    const weights = res.files.find((f) => f.name === 'model.safetensors')!;
+    assert.ok(weights.bytes > 4 * res.parameters && weights.bytes < 4 * res.parameters + 16_384, `${weights.bytes} bytes`); // float32, a small header
+    const args = ['--prompt', 'Call me Ishmael.', '--tokens', '24', '--temperature', '0', '--json'];
+    const [a, b] = await Promise.all([cli(['sample', 'lm', '--checkpoint', out, ...args]), cli(['sample', 'lm', '--checkpoint', 'data/checkpoints/lm', ...args])]);
+    assert.equal(a.status, 0, a.stderr);
+    assert.equal(JSON.parse(a.stdout).text, JSON.parse(b.stdout).text);
+  });
+
+  it('refuses with one line and writes nothing: a classifier, an image model, a non-empty --out, a damaged safetensors header', async () => {
+    const dir = tmp();
+    for (const [kind, re] of [['classifier', /a classifier; GPT2LMHeadModel holds a language model only/], ['image', /an image model/]] as const) {
+      const out = path.join(dir, kind);
+      assertCleanFailure(await cliInProcess(['export', 'hf', '--checkpoint', `data/checkpoints/${kind}`, '--out', out]), re, kind);
+      assert.ok(!fs.existsSync(out), `${kind}: --out was created`);
+    }
+    fs.writeFileSync(path.join(dir, 'mine.txt'), 'x');
+    assertCleanFailure(await cliInProcess(['export', 'hf', '--checkpoint', 'data/checkpoints/lm', '--out', dir]), /not an empty folder/, 'non-empty');
+    assert.deepEqual(fs.readdirSync(dir), ['mine.txt']);
+    const hf = path.join(dir, 'hf');
+    const lm = loadCheckpoint(path.join(ROOT, 'data/checkpoints/lm'));
+    exportGpt2(lm.model, lm.tokenizer!, hf);
+    lm.model.dispose();
+    const w = path.join(hf, 'model.safetensors');
+    const bytes = fs.readFileSync(w);
+    bytes.write('[', 8); // the header's JSON no longer opens with '{'
+    fs.writeFileSync(w, bytes);
+    assertCleanFailure(await cliInProcess(['sample', 'lm', '--checkpoint', hf, '--prompt', 'x']), /model\.safetensors: its header does not start with '\{'/, 'damaged header');
   });
 });
 

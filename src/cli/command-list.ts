@@ -6,6 +6,7 @@
 import './commands/bench';
 import './commands/classifier';
 import './commands/export';
+import './commands/export-hf';
 import './commands/image';
 import './commands/info';
 import './commands/lm';

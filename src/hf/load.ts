@@ -89,7 +89,7 @@ export function inspectGpt2Folder(dir: string): { config: GPTConfig; hfConfig: R
 }
 
 /** The folder's tokenizer files as our BpeTokenizer, GPT-2's for its vocabulary, or null. */
-function folderTokenizer(dir: string, vocabSize: number): BpeTokenizer | null {
+export function gpt2FolderTokenizer(dir: string, vocabSize: number): BpeTokenizer | null {
   const vocabFile = path.join(dir, 'vocab.json');
   const mergesFile = path.join(dir, 'merges.txt');
   if (fs.existsSync(vocabFile) && fs.existsSync(mergesFile)) {
@@ -107,7 +107,7 @@ function folderTokenizer(dir: string, vocabSize: number): BpeTokenizer | null {
  */
 export function loadGpt2(dir: string = defaultGpt2Dir()): LoadedGpt2 {
   const { config, hfConfig, tensors, lmHead, file } = inspectGpt2Folder(dir);
-  const tokenizer = folderTokenizer(dir, config.vocabSize);
+  const tokenizer = gpt2FolderTokenizer(dir, config.vocabSize);
   const read = (name: string): Float32Array => {
     const values = readSafetensor(file, tensors.get(name)!);
     for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) throw new InputError(`${file}: tensor '${name}' has a non-finite value at index ${i}`);

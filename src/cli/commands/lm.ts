@@ -6,6 +6,9 @@ import { CHECKPOINT_FILE, readCheckpointJson, loadCheckpoint } from '../../check
 import { CORPUS_PARTS, corpusParts, corpusSizes, loadCorpus } from '../../data/corpus';
 import { check } from '../../errors';
 import { generateAsync } from '../../generate';
+import { gpt2FolderTokenizer, inspectGpt2Folder, isHfFolder, loadGpt2 } from '../../hf';
+import type { GPT } from '../../model/gpt';
+import type { Tokenizer } from '../../tokenize/tokenizer';
 import { PRESETS } from '../../model/config';
 import { bitsPerByte, DEFAULT_LM_OPTIONS, evaluateCorpusParts, evaluateLm, type LmTrainOptions, tokenizerFromJson, trainLm } from '../../train/lm';
 import { get } from '../args';
@@ -90,6 +93,23 @@ registerCommand({
   },
 });
 
+/**
+ * A --checkpoint of `eval lm` / `sample lm`: one of ours, or a Hugging Face GPT-2 folder (config.json
+ * + model.safetensors, e.g. the released GPT-2). Checked and its tokenizer built without loading weights.
+ */
+function openLm(dir: string): { vocabSize: number; tokenizer: Tokenizer; trainedOn: string; load: () => GPT } {
+  if (isHfFolder(dir)) {
+    const { config } = inspectGpt2Folder(dir);
+    const tokenizer = gpt2FolderTokenizer(dir, config.vocabSize);
+    check(tokenizer, `${dir}: no vocab.json + merges.txt, and ${config.vocabSize} tokens is not GPT-2's vocabulary: no tokenizer for this model`);
+    return { vocabSize: config.vocabSize, tokenizer, trainedOn: 'moby-dick', load: () => loadGpt2(dir).model };
+  }
+  const json = readCheckpointJson(dir);
+  check(json.kind === 'lm', `${dir}: a '${json.kind}' checkpoint, not a language model`);
+  const trainedOn = (json.trainState?.options as { corpus?: string } | undefined)?.corpus ?? 'moby-dick';
+  return { vocabSize: json.config.vocabSize, tokenizer: tokenizerFromJson(json.tokenizer), trainedOn, load: () => loadCheckpoint(dir).model };
+}
+
 registerCommand({
   name: 'eval lm',
   summary: 'validation loss (nats/token) and bits per byte of a language model',
@@ -103,12 +123,11 @@ registerCommand({
     check(positional.length === 0, `unexpected argument '${positional[0]}'`);
     const dir = get.str(flags, 'checkpoint');
     check(dir, '--checkpoint DIR is required');
-    const json = readCheckpointJson(dir);
-    check(json.kind === 'lm', `${dir}: a '${json.kind}' checkpoint, not a language model`);
+    const lm = openLm(dir);
     await initBackend();
-    const { model } = loadCheckpoint(dir);
-    const tok = tokenizerFromJson(json.tokenizer);
-    const trainedOn = ((json.trainState?.options as { corpus?: string } | undefined)?.corpus ?? 'moby-dick') as LmTrainOptions['corpus'];
+    const model = lm.load();
+    const tok = lm.tokenizer;
+    const trainedOn = lm.trainedOn as LmTrainOptions['corpus'];
     const corpusName = get.str(flags, 'corpus') ?? trainedOn;
     corpusParts(corpusName); // an unknown part is an InputError before the slow part
     const corpus = loadCorpus(corpusName);
@@ -129,7 +148,7 @@ registerCommand({
 
 registerCommand({
   name: 'sample lm',
-  summary: 'generate text from a prompt',
+  summary: 'generate text from a prompt (--checkpoint: ours, or a Hugging Face GPT-2 folder)',
   usage: 'literate-gpt sample lm --checkpoint DIR --prompt S [--tokens N] [--temperature T] [--top-k K] [--top-p P] [--seed S] [--json]',
   flags: {
     checkpoint: { type: 'string', help: 'checkpoint folder' },
@@ -148,18 +167,17 @@ registerCommand({
     const prompt = get.str(flags, 'prompt');
     check(prompt !== undefined, '--prompt S is required');
     check(prompt.length > 0, '--prompt is empty: give some text to continue');
-    const json = readCheckpointJson(dir);
-    check(json.kind === 'lm', `${dir}: a '${json.kind}' checkpoint, not a language model`);
-    const tok = tokenizerFromJson(json.tokenizer);
+    const lm = openLm(dir);
+    const tok = lm.tokenizer;
     const ids = tok.encode(prompt);
     let topK = get.num(flags, 'top-k') ?? 0;
-    if (topK > json.config.vocabSize) {
-      ctx.log(`note: --top-k ${topK} is more than the ${json.config.vocabSize.toLocaleString('en')} tokens of the vocabulary: sampling among all of them`);
+    if (topK > lm.vocabSize) {
+      ctx.log(`note: --top-k ${topK} is more than the ${lm.vocabSize.toLocaleString('en')} tokens of the vocabulary: sampling among all of them`);
       topK = 0;
     }
     const maxNewTokens = get.num(flags, 'tokens') ?? 200;
     await initBackend();
-    const { model } = loadCheckpoint(dir);
+    const model = lm.load();
     // Ctrl-C (SIGINT) or SIGTERM: stop after the current token and print what was generated
     // (with --json, one object with stoppedEarly: true); a second signal exits at once.
     let stop = false;
