@@ -28,9 +28,18 @@ describe('engine/node-compat: Node 23+ lacks util.isNullOrUndefined, tfjs-node 4
     assert.equal(target.isNullOrUndefined, own);
   });
 
+  it('replaces a helper Node only has behind a runtime deprecation (Node 22+ util.isArray)', () => {
+    const deprecated = function deprecated(): boolean { throw new Error('the deprecated wrapper was called'); };
+    const target: Record<string, unknown> = { isNullOrUndefined: (x: unknown) => x == null, isArray: deprecated };
+    assert.deepEqual(bridgeLegacyUtil(target), ['isArray']);
+    assert.equal((target.isArray as (x: unknown) => boolean)([1]), true);
+  });
+
   it('the util module has the helper once the backend is up, whatever the Node version', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    assert.equal(typeof (require('util') as Record<string, unknown>).isNullOrUndefined, 'function');
+    const util = require('util') as Record<string, (x: unknown) => boolean>;
+    assert.equal(typeof util.isNullOrUndefined, 'function');
+    assert.notEqual(util.isArray.name, 'deprecated', 'no DeprecationWarning from tfjs-node\'s isArray calls');
   });
 
   it('the native kernels that call it run: topk and a training step\'s multi-output ops', () => {

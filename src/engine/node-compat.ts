@@ -9,6 +9,11 @@
  * upstream (tensorflow/tfjs PR #8425) but not released; see issues #8609 (Node 24) and #8746
  * (Node 26). Remove this file once a tfjs-node release after 4.22.0 carries that fix.
  *
+ * It also calls `util.isArray`, which Node 22+ still has but wraps in a runtime deprecation
+ * (DEP0044): every process would print a DeprecationWarning a learner cannot act on. Where the
+ * helper is such a wrapper (Node names it `deprecated`), it is replaced by its documented
+ * equivalent, `Array.isArray`.
+ *
  * tfjs-node reads the helper from the shared `util` module object at call time
  * (`(0, util_1.isNullOrUndefined)(x)`), so defining the missing helpers on that object before
  * the package is used is enough: nothing inside node_modules changes, and where Node still
@@ -20,14 +25,19 @@ const LEGACY_HELPERS: Readonly<Record<string, (x: unknown) => boolean>> = {
   isArray: (x) => Array.isArray(x),
 };
 
+/** Node's `util.deprecate` returns a wrapper function named `deprecated`. */
+function isDeprecationWrapper(f: unknown): boolean {
+  return typeof f === 'function' && f.name === 'deprecated';
+}
+
 /**
- * Define each legacy `util` helper that this Node lacks. Returns the names it added (empty on
- * Node 20 and 22). Safe to call more than once.
+ * Define each legacy `util` helper that this Node lacks or only has behind a runtime deprecation.
+ * Returns the names it defined (empty on Node 20). Safe to call more than once.
  */
 export function bridgeLegacyUtil(target: Record<string, unknown> = require('util') as Record<string, unknown>): string[] {
   const added: string[] = [];
   for (const [name, fn] of Object.entries(LEGACY_HELPERS)) {
-    if (typeof target[name] === 'function') continue;
+    if (typeof target[name] === 'function' && !isDeprecationWrapper(target[name])) continue;
     Object.defineProperty(target, name, { value: fn, writable: true, configurable: true, enumerable: false });
     added.push(name);
   }
