@@ -14,6 +14,7 @@ const steps = [
   ['native TensorFlow backend', 'setup-native.js'],
   ['compile src/ to dist/', null],
   ['Jupyter + tslab kernel', 'setup-jupyter.js'],
+  ['PyTorch + transformers (Hugging Face parity tests; CI or LGPT_TORCH=1)', 'setup-torch.js'],
 ];
 
 for (const [what, script] of steps) {

@@ -1,7 +1,7 @@
 // Hugging Face's GPT-2 format in and out (src/hf/): the safetensors reader, the tokenizer files,
 // the config, and parity with the reference implementation — `transformers` on CPU PyTorch, run
 // by scripts/hf_reference.py from the project's .venv (scripts/setup-torch.js installs it).
-// Without that Python the parity tests skip with one line, unless LGPT_REQUIRE_TORCH=1 (CI).
+// Without that Python the parity tests skip with one line, unless CI or LGPT_REQUIRE_TORCH=1 is set.
 import { strict as assert } from 'assert';
 import * as cp from 'child_process';
 import * as fs from 'fs';
@@ -273,9 +273,10 @@ function python(args: string[], input?: unknown): Record<string, unknown> {
 describe('parity with Hugging Face transformers (CPU PyTorch)', function () {
   before(function () {
     if (hasTorch) return;
-    if (process.env.LGPT_REQUIRE_TORCH === '1') throw new Error(`LGPT_REQUIRE_TORCH=1 but ${PYTHON} cannot import torch, transformers and safetensors (node scripts/setup-torch.js installs them)`);
+    // CI installs them (scripts/setup-torch.js runs when CI is set): there a skip would hide a failure.
+    if (process.env.LGPT_REQUIRE_TORCH === '1' || process.env.CI) throw new Error(`CI or LGPT_REQUIRE_TORCH=1, but ${PYTHON} cannot import torch, transformers and safetensors (node scripts/setup-torch.js --install installs them)`);
     // eslint-disable-next-line no-console
-    console.log(`    skipped: no Python with torch + transformers at ${PYTHON} (node scripts/setup-torch.js installs them)`);
+    console.log(`    skipped: no Python with torch + transformers at ${PYTHON} (node scripts/setup-torch.js --install installs them)`);
     this.skip();
   });
 

@@ -69,6 +69,8 @@ export interface CheckpointLimits {
   readonly maxWeightBytes?: number;
   /** Largest checkpoint.json, in bytes (default MAX_JSON_BYTES). */
   readonly maxJsonBytes?: number;
+  /** The memory a loaded model and one forward pass must fit in (default os.totalmem()). */
+  readonly totalMemory?: number;
 }
 
 function fail(file: string, what: string): never {

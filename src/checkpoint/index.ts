@@ -4,7 +4,7 @@ export {
 } from './format';
 export type { CheckpointJson, CheckpointKind, CheckpointLimits, StoredDtype, TensorEntry } from './format';
 export { fromHalf, toHalf, float32ToHalf, halfToFloat32 } from './half';
-export { loadCheckpoint, NonFiniteWeightsError, readCheckpointJson, saveCheckpoint } from './io';
+export { loadCheckpoint, NonFiniteWeightsError, readCheckpointJson, removeCheckpoint, roundWeightsToHalf, saveCheckpoint } from './io';
 export type { LoadedCheckpoint, CheckpointSaveOptions } from './io';
 export { tokenizerFromJson } from './tokenizer';
 export type { StoredTokenizer } from './tokenizer';
@@ -15,4 +15,4 @@ export type { StoredTokenizer } from './tokenizer';
  */
 export { fsReason, removeIfPresent, setWriteOpsForTesting, showPath, writeAllSync, writeFileAtomic, WriteError } from './atomic';
 export type { AtomicWriteOptions, WriteOps } from './atomic';
-export { holdsLock, LOCK_FILE, lockFolder, unlockFolder, withFolderLock } from './lock';
+export { holdsLock, LOCK_FILE, lockFolder, releaseAllLocks, unlockFolder, withFolderLock } from './lock';

@@ -17,10 +17,12 @@
  */
 import * as crypto from 'crypto';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { InputError } from '../errors';
 import { GPT } from '../model/gpt';
+import { formatBytes, forwardBytes } from '../model/memory';
 import type { AdamW } from '../train/adamw';
 import {
   CHECKPOINT_FILE, type CheckpointJson, type CheckpointKind, type CheckpointLimits, declaredWeightBytes, dtypeBytes, FORMAT,
@@ -60,6 +62,20 @@ function prepareFolder(dir: string): void {
   } catch (e) {
     if (e instanceof InputError) throw e;
     throw new InputError(`${dir}: cannot create the checkpoint folder (${reason(e)})`);
+  }
+}
+
+/**
+ * Round `model`'s weights to the values a float16 save stores, in place, so that what is
+ * measured on the model in memory is exactly what a float16 checkpoint of it will load as
+ * (no temporary checkpoint to write and read back).
+ */
+export function roundWeightsToHalf(model: GPT): void {
+  for (const s of model.specs) {
+    const v = model.params.get(s.name)!;
+    const t = tf.tensor(halfToFloat32(float32ToHalf(v.dataSync() as Float32Array)), v.shape);
+    v.assign(t);
+    t.dispose();
   }
 }
 
@@ -137,6 +153,21 @@ export function saveCheckpoint(dir: string, model: GPT, opts: CheckpointSaveOpti
     clearJournal(dir);
   });
   return description;
+}
+
+/**
+ * Remove the checkpoint in `dir` — exactly its checkpoint.json and the weights file it lists —
+ * and the folder itself if that leaves it empty. Anything else in it stays, whatever its name;
+ * a folder without a checkpoint of ours is left alone.
+ */
+export function removeCheckpoint(dir: string): void {
+  const weights = previousWeightsFile(dir);
+  if (weights === null) return;
+  withFolderLock(dir, () => {
+    fs.unlinkSync(path.join(dir, CHECKPOINT_FILE));
+    try { fs.unlinkSync(path.join(dir, weights)); } catch { /* already gone */ }
+  });
+  try { fs.rmdirSync(dir); } catch { /* not empty: the user's files stay */ }
 }
 
 /**
@@ -248,7 +279,23 @@ export function readCheckpointJson(dir: string, limits: CheckpointLimits = {}): 
   const size = sizeInside(dir, json.weightsFile, failJson);
   const declared = declaredWeightBytes(json);
   if (size !== declared) failJson(`${json.weightsFile} has ${size} bytes, the tensors declare ${declared}`);
+  checkLoadFits(json, file, limits.totalMemory ?? os.totalmem());
   return json;
+}
+
+/**
+ * Price loading `json` and running it on one full-context sequence before anything is
+ * allocated: the file read whole, its values decoded to float32 and copied into tensors, plus
+ * one forward pass (model/memory.ts). More than the machine's memory is refused in one line:
+ * a crafted 528 KB checkpoint declaring a 65,536-token context asked for a 17 GB mask.
+ */
+function checkLoadFits(json: CheckpointJson, file: string, total: number): void {
+  const declared = declaredWeightBytes(json);
+  const floats = json.tensors.reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0);
+  const needs = declared + 2 * 4 * floats + forwardBytes(json.config);
+  if (needs > total) {
+    throw new InputError(`${file}: loading this model (${json.config.nLayer} layers, ${json.config.nEmbd} wide, a context of ${json.config.blockSize.toLocaleString('en')} tokens, a vocabulary of ${json.config.vocabSize.toLocaleString('en')}) and running one sequence needs about ${formatBytes(needs)}, more than this machine's ${formatBytes(total)} of memory`);
+  }
 }
 
 export interface LoadedCheckpoint {

@@ -212,4 +212,9 @@ export function clearJournal(dir: string): void {
   try { fs.writeFileSync(lock, `${JSON.stringify({ pid: process.pid, since: info.since, command: info.command })}\n`); } catch { /* the entries stay; harmless */ }
 }
 
-process.on('exit', () => { for (const [k, h] of [...held]) release(k, h); });
+/** Give back every lock this process holds (the CLI, when a command ends; and at exit). */
+export function releaseAllLocks(): void {
+  for (const [k, h] of [...held]) release(k, h);
+}
+
+process.on('exit', releaseAllLocks);

@@ -79,6 +79,9 @@ function editDistance(a: string, b: string): number {
 /** A decimal number as people write it: 12, -3, 0.5, .5, 1e-3 (no hex, no spaces, no Infinity). */
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
+/** Whether `s` is a decimal number as the flags accept them (for lists inside one flag, e.g. --mix). */
+export const isDecimal = (s: string): boolean => DECIMAL.test(s);
+
 function parseValue(name: string, raw: string, s: FlagSpec): string | number {
   if (s.type === 'string') {
     if (s.choices && !s.choices.includes(raw)) throw new CliError(`--${name} must be one of ${s.choices.join(', ')}, got '${raw}'`);

@@ -9,8 +9,8 @@ export interface CommandContext {
   readonly log: (line: string) => void;
   /** True when --json was given: stdout carries exactly one JSON object. */
   readonly json: boolean;
-  /** Text piped on stdin, read lazily. */
-  readonly readStdin: () => Promise<Buffer>;
+  /** Text piped on stdin, read lazily; more than `maxBytes` is refused (InputError). */
+  readonly readStdin: (maxBytes: number) => Promise<Buffer>;
 }
 
 export interface Command {

@@ -3,9 +3,12 @@
  * and then prints exactly one JSON object on stdout; bad arguments or files give one line
  * on stderr and exit code 2, never a stack trace.
  */
+import { releaseAllLocks } from '../checkpoint/lock';
+import { checkEnvironment } from '../engine/env-check';
 import { InputError } from '../errors';
 import { CliError, parseArgs } from './args';
 import { findCommand, listCommands, type CommandContext } from './commands';
+import { readStdinBounded, useCheckedStdout, writeStdout } from './stdin';
 
 // The commands, registered from one explicit list (command-list.ts).
 function loadCommands(): void {
@@ -19,15 +22,6 @@ function usage(): string {
   return lines.join('\n');
 }
 
-function readStdin(): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    if (process.stdin.isTTY) { resolve(Buffer.alloc(0)); return; }
-    const chunks: Buffer[] = [];
-    process.stdin.on('data', (c: Buffer) => chunks.push(c));
-    process.stdin.on('end', () => resolve(Buffer.concat(chunks)));
-    process.stdin.on('error', reject);
-  });
-}
 
 function formatPlain(result: Record<string, unknown>): string {
   return Object.entries(result)
@@ -65,6 +59,8 @@ export async function run(argv: readonly string[]): Promise<number> {
     return 2;
   }
   try {
+    // Before anything else: a bad TF_NUM_INTRAOP_THREADS aborts the native library with no message.
+    checkEnvironment();
     const args = parseArgs(rest, cmd.flags);
     if (args.flags.help) {
       const lines = [`usage: ${cmd.usage}`, '', cmd.summary, ''];
@@ -84,7 +80,7 @@ export async function run(argv: readonly string[]): Promise<number> {
       flushNotes();
       process.stderr.write(l + '\n');
     };
-    const ctx: CommandContext = { json, log, readStdin };
+    const ctx: CommandContext = { json, log, readStdin: readStdinBounded };
     let result: Record<string, unknown>;
     try {
       result = await cmd.run(args, ctx);
@@ -93,18 +89,23 @@ export async function run(argv: readonly string[]): Promise<number> {
       throw e;
     }
     flushNotes();
-    process.stdout.write((json ? JSON.stringify(result) : (cmd.format ?? formatPlain)(result)) + '\n');
+    writeStdout((json ? JSON.stringify(result) : (cmd.format ?? formatPlain)(result)) + '\n');
     return 0;
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     process.stderr.write(`literate-gpt ${name}: ${msg.split('\n')[0]}\n`);
     if (!isUserError(e) && process.env.LGPT_DEBUG === '1' && e instanceof Error) process.stderr.write(`${e.stack}\n`);
     return isUserError(e) ? 2 : 1;
+  } finally {
+    // The folders this command locked (one writer per folder) are free again; a folder the lock
+    // created and nothing was written to is removed.
+    releaseAllLocks();
   }
 }
 
 /** Entry point used by bin/literate-gpt.js. */
 export function main(argv: readonly string[]): void {
+  useCheckedStdout();
   // `literate-gpt tokenize < book.txt | head` closes the pipe before we finish writing: the reader
   // has what it wanted, so stop quietly instead of dying with an unhandled EPIPE and a stack trace.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {

@@ -19,6 +19,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CHECKPOINT_FILE, FORMAT, type CheckpointKind } from '../checkpoint/format';
 import { InputError } from '../errors';
+import { lockFolder } from '../checkpoint/lock';
 
 /** `p` resolved with every symbolic link followed; for a path that does not exist yet, its nearest existing ancestor is resolved. */
 export function resolvedPath(p: string): string {
@@ -37,9 +38,19 @@ export function resolvedPath(p: string): string {
   }
 }
 
-/** Whether `a` and `b` name the same file or folder once symbolic links are followed. */
+/**
+ * Whether `a` and `b` name the same file or folder: the same path once symbolic links are
+ * followed, or — a bind mount, a hard link — the same device and inode.
+ */
 export function samePath(a: string, b: string): boolean {
-  return resolvedPath(a) === resolvedPath(b);
+  if (resolvedPath(a) === resolvedPath(b)) return true;
+  try {
+    const sa = fs.statSync(a);
+    const sb = fs.statSync(b);
+    return sa.dev === sb.dev && sa.ino === sb.ino;
+  } catch {
+    return false; // one of them does not exist yet
+  }
 }
 
 export const KIND_NAMES: Readonly<Record<CheckpointKind, string>> = { lm: 'language model', image: 'image model', classifier: 'classifier' };
@@ -211,7 +222,12 @@ export function checkCheckpointOut(out: string | undefined, o: CheckpointOutOpti
   for (const [inFlag, input] of o.inputs ?? []) {
     if (input !== undefined && input.trim() !== '' && samePath(input, out)) throw new InputError(`${flag} ${out} is the ${inFlag} folder (symbolic links followed): choose another`);
   }
-  if (inspectTarget(out, flag, 'folder') === 'none') return { existing: null };
+  const isNew = inspectTarget(out, flag, 'folder') === 'none';
+  // One writer per folder: the lock is taken (a new folder created for it) before the folder's
+  // contents are judged, so a second command is refused here, before any work. It is held to
+  // the end of the process; a folder it created is removed again if nothing was written there.
+  lockFolder(out, { create: true });
+  if (isNew) return { existing: null };
   const entries = fs.readdirSync(out);
   if (!exists(path.join(out, CHECKPOINT_FILE))) {
     // Hidden files (.gitkeep) and an interrupted save's leftovers may stay; anything else is the user's.

@@ -1,5 +1,6 @@
 /** Sizes refused before the work starts when one training step cannot fit in this machine's memory. */
 import * as os from 'os';
+import { readCheckpointJson } from '../checkpoint/io';
 import { InputError } from '../errors';
 import { type GPTConfig, paramCount } from '../model/config';
 import { formatBytes, trainingStepBytes } from '../model/memory';
@@ -25,4 +26,17 @@ export function checkStepFits(cfg: GPTConfig, batch: number, tokens = cfg.blockS
   }
   const free = o.free ?? os.freemem();
   if (needs > free) o.log?.(`note: one training step needs about ${formatBytes(needs)}, more than the ${formatBytes(free)} free now: it may swap (a smaller --batch with --accum keeps the tokens per step)`);
+}
+
+/**
+ * The same check for a run that takes its size from a checkpoint (`--resume`, `--init`): the
+ * checkpoint's config, and the batch (and sequence length, for the classifier) its training
+ * state records, else `batch`. The checkpoint is validated and priced as it is read.
+ */
+export function checkCheckpointStepFits(dir: string, batch: number, o: FitOptions = {}): void {
+  const json = readCheckpointJson(dir);
+  const opts = (json.trainState?.options ?? {}) as { batchSize?: unknown; T?: unknown };
+  const b = typeof opts.batchSize === 'number' && Number.isInteger(opts.batchSize) && opts.batchSize > 0 ? opts.batchSize : batch;
+  const t = typeof opts.T === 'number' && Number.isInteger(opts.T) && opts.T > 0 && opts.T <= json.config.blockSize ? opts.T : json.config.blockSize;
+  checkStepFits(json.config, b, t, o);
 }

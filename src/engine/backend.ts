@@ -14,6 +14,7 @@ import { registerWasmFastMatMul } from './wasm-matmul';
 import { withQuietStderr } from './quiet-stderr';
 import { registerSegmentSum } from './segment-sum';
 import { bridgeLegacyUtil } from './node-compat';
+import { checkEnvironment } from './env-check';
 
 export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -159,6 +160,7 @@ async function select(requested: BackendName | undefined): Promise<BackendInfo> 
  * Calling it again with a different backend switches (used by the cross-backend test).
  */
 export async function initBackend(backend?: BackendName): Promise<BackendInfo> {
+  checkEnvironment(); // a bad thread count aborts the native library without a word (env-check.ts)
   const requested = backend ?? parseBackendName(process.env.LGPT_BACKEND);
   if (current && (requested === undefined || requested === current.backend)) return current;
   if (pending && requested === undefined) return pending;

@@ -1,4 +1,5 @@
 export { BACKENDS, backendInfo, cudaVisible, describeBackend, initBackend, nativeThreadSettings, oneDnnSetting, parseBackendName } from './backend';
+export { checkEnvironment, MAX_THREADS } from './env-check';
 export { canQuietStderr, withQuietStderr } from './quiet-stderr';
 export type { BackendInfo, BackendName } from './backend';
 export { bridgeLegacyUtil } from './node-compat';

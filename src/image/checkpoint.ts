@@ -6,6 +6,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { writeFileAtomic } from '../checkpoint/atomic';
+import { MAX_MANIFEST_BYTES, readBoundedFile } from '../checkpoint/read-file';
 import { loadCheckpoint, saveCheckpoint } from '../checkpoint/io';
 import type { CheckpointJson } from '../checkpoint/format';
 import { check, InputError } from '../errors';
@@ -110,10 +112,11 @@ export function exportImageCheckpoint(dir: string, model: GPT, meta: ImageMeta, 
 
 /** Write manifest.json into a checkpoint folder (atomically: temporary file, then rename). */
 export function writeManifest(dir: string, manifest: ImageManifest): void {
-  const tmp = path.join(dir, `.manifest.json.${process.pid}.tmp`);
-  fs.writeFileSync(tmp, JSON.stringify(manifest, null, 2) + '\n');
-  fs.renameSync(tmp, path.join(dir, 'manifest.json'));
+  writeFileAtomic(path.join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
 }
+
+/** The largest values `eval image` and `sample image` accept, from a flag or a manifest. */
+export const MANIFEST_RANGES = { samplesPerLabel: 1000, guidance: 20 } as const;
 
 /**
  * The sampling settings a shipped checkpoint's manifest.json was evaluated with, so `eval image`
@@ -121,14 +124,30 @@ export function writeManifest(dir: string, manifest: ImageManifest): void {
  */
 export function readManifestEvaluation(dir: string): { samplesPerLabel?: number; seed?: number; temperature?: number; guidance?: number } {
   const file = path.join(dir, 'manifest.json');
-  if (!fs.existsSync(file)) return {};
+  try { fs.lstatSync(file); } catch { return {}; }
+  // Bounded, a regular file only: a manifest.json that is a FIFO or /dev/zero is refused in one line.
+  const text = readBoundedFile(file, MAX_MANIFEST_BYTES).toString('utf8');
   let m: { evaluation?: Record<string, unknown> };
   try {
-    m = JSON.parse(fs.readFileSync(file, 'utf8')) as typeof m;
+    m = JSON.parse(text) as typeof m;
   } catch {
     throw new InputError(`${file}: not valid JSON`);
   }
+  if (typeof m !== 'object' || m === null) throw new InputError(`${file}: not a JSON object`);
   const e = m.evaluation ?? {};
-  const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-  return { samplesPerLabel: num(e.samplesPerLabel), seed: num(e.seed), temperature: num(e.temperature), guidance: num(e.guidance) };
+  if (typeof e !== 'object' || e === null) throw new InputError(`${file}: evaluation must be an object`);
+  // The same ranges as the command-line flags: a manifest is input too (guidance 1e300 or a
+  // billion samples per label is refused here, not met as "Invalid array length" later).
+  const num = (name: string, lo: number, hi: number, int: boolean): number | undefined => {
+    const v = e[name];
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < lo || v > hi || (int && !Number.isInteger(v))) {
+      throw new InputError(`${file}: evaluation.${name} must be ${int ? 'an integer' : 'a number'} from ${lo} to ${hi}, got ${JSON.stringify(v)?.slice(0, 40)}`);
+    }
+    return v;
+  };
+  return {
+    samplesPerLabel: num('samplesPerLabel', 1, MANIFEST_RANGES.samplesPerLabel, true), seed: num('seed', 0, 2 ** 32 - 1, true),
+    temperature: num('temperature', 0.01, 100, false), guidance: num('guidance', 0, MANIFEST_RANGES.guidance, false),
+  };
 }

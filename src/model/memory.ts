@@ -29,3 +29,15 @@ export function formatBytes(n: number): string {
   const gib = n / 2 ** 30;
   return gib >= 1 ? `${gib >= 100 ? Math.round(gib).toLocaleString('en') : gib.toFixed(1)} GiB` : `${Math.max(1, Math.round(n / 2 ** 20))} MiB`;
 }
+
+/**
+ * Estimated peak bytes of running the model forward (no gradients) on `batch` sequences of
+ * `tokens` tokens: the weights, the causal mask (tokens²) and what one forward pass keeps until
+ * it ends (its tidy scope): per token and layer about 16·C floats (layer norms, q/k/v, the 4·C
+ * MLP) and 3·H·T for the attention scores, mask sum and probabilities; the logits on top.
+ * Used to refuse a crafted checkpoint (a 65,536-token context) before anything is allocated.
+ */
+export function forwardBytes(cfg: GPTConfig, batch = 1, tokens = cfg.blockSize): number {
+  const perToken = cfg.nLayer * (16 * cfg.nEmbd + 3 * cfg.nHead * tokens) + 2 * cfg.vocabSize;
+  return BYTES * (paramCount(cfg) + tokens * tokens + batch * tokens * perToken);
+}

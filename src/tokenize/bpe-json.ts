@@ -6,6 +6,7 @@
  * prints as one line with exit code 2) instead of failing later with an index out of range.
  */
 import * as fs from 'fs';
+import { MAX_TOKENIZER_BYTES, readBoundedFile } from '../checkpoint/read-file';
 import { InputError } from '../errors';
 import { ID_LIMIT } from './pair-table';
 import type { SplitPattern } from './pretokenize';
@@ -89,13 +90,8 @@ export function parseBpeJson(json: unknown): BpeTokenizerJson {
 
 /** Read and parse a JSON file; unreadable or malformed files give an InputError (the caller adds the path). */
 export function readJsonFile(path: string): unknown {
-  let text: string;
-  try {
-    text = fs.readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(code === 'ENOENT' ? 'no such file' : `cannot read it (${(e as Error).message})`);
-  }
+  // Bounded, regular files only: --tokenizer /dev/zero or a FIFO is refused, not read for ever.
+  const text = readBoundedFile(path, MAX_TOKENIZER_BYTES, { named: false }).toString('utf8');
   try {
     return JSON.parse(text) as unknown;
   } catch (e) {

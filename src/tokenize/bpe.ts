@@ -7,6 +7,7 @@
  */
 import * as fs from 'fs';
 import { InputError } from '../errors';
+import { writeFileAtomic } from '../checkpoint/atomic';
 import { concatBytes, showBytes, utf8Decode, utf8Encode } from './bytes';
 import { parseBpeJson, readJsonFile, type BpeTokenizerJson, type MergeRule } from './bpe-json';
 import { applyMerges } from './merge';
@@ -224,7 +225,8 @@ export class BpeTokenizer implements Tokenizer {
 
   /** Write {@link toJSON} to `path` (UTF-8 JSON). */
   save(path: string): void {
-    fs.writeFileSync(path, JSON.stringify(this.toJSON()) + '\n');
+    writeFileAtomic(path, JSON.stringify(this.toJSON()) + '\n'); // whole or not at all
+
   }
 
   private byteIds(piece: string): number[] {

@@ -22,6 +22,7 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { CHECKPOINT_FILE } from '../checkpoint/format';
 import { type CheckpointSaveOptions, type LoadedCheckpoint, loadCheckpoint, NonFiniteWeightsError, saveCheckpoint } from '../checkpoint/io';
+import { lockFolder, unlockFolder } from '../checkpoint/lock';
 import { ProgressBar } from '../cli/progress';
 import { Rng, type RngState } from '../engine/random';
 import { InputError } from '../errors';
@@ -220,6 +221,8 @@ export async function runTraining<O, P extends EvalPointBase>(run: TrainRun<O, P
   const runStart = performance.now() - state.elapsedMs;
   const firstStep = trainer.step;
   let mark: { step: number; ms: number } | null = null;
+  // One writer per folder for the whole run, for library callers too (the CLI holds it already).
+  if (out !== null) lockFolder(out, { create: true });
   try {
     while (trainer.step < state.scheduleSteps) {
       // Let the event loop run between steps: signal handlers and timers only fire here, since
@@ -290,6 +293,7 @@ export async function runTraining<O, P extends EvalPointBase>(run: TrainRun<O, P
   } finally {
     if (term) { process.off('SIGINT', onSignal); process.off('SIGTERM', onSignal); }
     bar?.done();
+    if (out !== null) unlockFolder(out);
   }
   const steps = trainer.step;
   trainer.dispose();

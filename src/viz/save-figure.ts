@@ -13,6 +13,7 @@ import * as cp from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { writeFileAtomic } from '../checkpoint/atomic';
 import { renderFigureCanvas } from './canvas-figure';
 import { figureSize, plotlyScriptTag, scriptJson, type Figure } from './plotly';
 
@@ -130,6 +131,6 @@ export function saveFigure(fig: Figure, file: string, options: SaveOptions = {})
   }
   data ??= renderFigureCanvas(fig, format);
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, data);
+  writeFileAtomic(out, data); // whole or not at all: a full disk keeps the previous figure
   return { path: out, renderer, bytes: data.length };
 }

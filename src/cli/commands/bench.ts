@@ -1,7 +1,7 @@
 /** `bench`: how fast this machine trains and samples, on the backend in use (src/bench/). */
-import * as fs from 'fs';
 import * as path from 'path';
 import { initBackend } from '../../engine';
+import { lockFolder, writeFileAtomic } from '../../checkpoint';
 import { check } from '../../errors';
 import { runBench } from '../../bench/suite';
 import { isPreset, PRESETS, type PresetName } from '../../model/config';
@@ -67,13 +67,9 @@ registerCommand({
     });
     if (get.bool(flags, 'save')) {
       const dir = benchDir();
-      fs.mkdirSync(dir, { recursive: true });
       const text = JSON.stringify(result, null, 2) + '\n';
-      for (const name of ['latest.json', `${result.backend}.json`]) {
-        const file = path.join(dir, name);
-        fs.writeFileSync(`${file}.tmp`, text);
-        fs.renameSync(`${file}.tmp`, file);
-      }
+      lockFolder(dir, { create: true }); // taken before the benchmark too (see checkBenchDir)
+      for (const name of ['latest.json', `${result.backend}.json`]) writeFileAtomic(path.join(dir, name), text);
       ctx.log(`saved ${path.join(dir, 'latest.json')} and ${result.backend}.json`);
     }
     return result;

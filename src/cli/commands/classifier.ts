@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { backendInfo, initBackend } from '../../engine';
-import { CHECKPOINT_FILE, loadCheckpoint, readCheckpointJson, saveCheckpoint } from '../../checkpoint';
+import { CHECKPOINT_FILE, loadCheckpoint, readCheckpointJson, removeCheckpoint, saveCheckpoint, writeFileAtomic } from '../../checkpoint';
 import { BEST_EPOCH_DIR, DEFAULT_BODY_FINETUNE, DEFAULT_FINETUNE, SMALL_SET_SCHEDULE, smallSetSchedule, LABELS, type TokenInit, trainClassifier } from '../../classify/finetune';
 import { encodeForClassifier } from '../../classify/inputs';
 import { evaluateClassifier, spamBaselines } from '../../classify/evaluate';
@@ -12,9 +12,12 @@ import { BpeTokenizer } from '../../tokenize/bpe';
 import { get } from '../args';
 import { registerCommand } from '../commands';
 import { checkCheckpointOut, removeStaleManifest } from '../output';
-import { checkStepFits } from '../resources';
+import { checkCheckpointStepFits, checkStepFits } from '../resources';
 
-const DEFAULT_PRETRAINED = 'data/checkpoints/lm';
+/** The shipped checkpoints, found from the project (not the current folder: `classify` works from anywhere). */
+const PROJECT = path.join(__dirname, '..', '..', '..');
+const DEFAULT_PRETRAINED = path.relative(process.cwd(), path.join(PROJECT, 'data', 'checkpoints', 'lm')) || '.';
+const DEFAULT_CLASSIFIER = path.join(PROJECT, 'data', 'checkpoints', 'classifier');
 
 registerCommand({
   name: 'train classifier',
@@ -53,6 +56,7 @@ registerCommand({
     const resuming = resume && fs.existsSync(path.join(out, CHECKPOINT_FILE));
     let o = DEFAULT_FINETUNE; // a resumed run takes its options from the checkpoint
     if (resuming) {
+      checkCheckpointStepFits(out, DEFAULT_FINETUNE.batchSize, { log: ctx.log }); // the size it was trained with
       const ignored = Object.keys(flags).filter((k) => !['out', 'resume', 'json'].includes(k));
       if (ignored.length > 0) ctx.log(`note: --resume continues with the checkpoint's own options; ignoring ${ignored.map((k) => `--${k}`).join(', ')}`);
     } else {
@@ -106,14 +110,14 @@ registerCommand({
     // The finished model replaces the resumable checkpoint: float16, without optimizer or train state.
     const json = readCheckpointJson(out);
     saveCheckpoint(out, model, { kind: 'classifier', tokenizer: tokenizer.toJSON(), dtype: 'float16', meta: json.meta, metrics });
-    fs.rmSync(path.join(out, BEST_EPOCH_DIR), { recursive: true, force: true });
+    removeCheckpoint(path.join(out, BEST_EPOCH_DIR)); // its two files only: anything else there stays
     const manifest = {
       command: `literate-gpt train classifier ${process.argv.slice(4).join(' ')}`.trim(),
       seed: o.seed, backend: backendInfo().backend, wallSeconds, trainSeconds: res.state.elapsedMs / 1000, steps: res.steps, options: o,
       valAccuracyPerEpoch: res.valAccuracy, bestEpoch: res.bestEpoch + 1,
       test: test.metrics, created: new Date().toISOString(),
     };
-    fs.writeFileSync(path.join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+    writeFileAtomic(path.join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
     model.dispose();
     return {
       checkpoint: path.resolve(out), steps: res.steps, valLoss: valEval.metrics.loss, valAccuracy: metrics.valAccuracy, accuracy: metrics.accuracy, f1: metrics.f1,
@@ -157,6 +161,9 @@ registerCommand({
   },
 });
 
+/** An e-mail to classify: the longest in the spam corpus is under 1 MB; the model reads its first T tokens. */
+export const MAX_CLASSIFY_BYTES = 4 * 1024 * 1024;
+
 registerCommand({
   name: 'classify',
   summary: 'label a text on stdin as ham or spam',
@@ -165,12 +172,14 @@ registerCommand({
   flags: { checkpoint: { type: 'string', help: 'classifier checkpoint folder (default data/checkpoints/classifier)' } },
   async run({ flags, positional }, ctx) {
     check(positional.length === 0, `unexpected argument '${positional[0]}' (the text goes on stdin)`);
-    const dir = get.str(flags, 'checkpoint') ?? 'data/checkpoints/classifier';
+    const dir = get.str(flags, 'checkpoint') ?? DEFAULT_CLASSIFIER;
     const c = loadClassifier(dir);
-    const raw = await ctx.readStdin();
+    const raw = await ctx.readStdin(MAX_CLASSIFY_BYTES);
     let text: string;
     try { text = new TextDecoder('utf-8', { fatal: true }).decode(raw); } catch { text = ''; check(false, 'the text on stdin is not valid UTF-8'); }
-    text = text.replace(/\s+$/, '');
+    // trimEnd is linear; /\s+$/ retried from every character of a long white-space run (200 KB
+    // of spaces then a letter took 43 s).
+    text = text.trimEnd();
     check(text.trim().length > 0, 'no text on stdin');
     await initBackend();
     const { model } = loadCheckpoint(dir);

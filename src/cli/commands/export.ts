@@ -4,11 +4,10 @@
  * seen, and the validation figures measured on the exported (float16-rounded) weights, so that
  * `eval lm` on the shipped folder reproduces them exactly.
  */
-import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { backendInfo, initBackend } from '../../engine';
-import { loadCheckpoint, readCheckpointJson, saveCheckpoint } from '../../checkpoint';
+import { loadCheckpoint, readCheckpointJson, roundWeightsToHalf, saveCheckpoint, writeFileAtomic } from '../../checkpoint';
 import { corpusSizes, loadCorpus } from '../../data/corpus';
 import { check } from '../../errors';
 import { bitsPerByte, evaluateCorpusParts, evaluateLm, type LmTrainState, tokenizerFromJson } from '../../train/lm';
@@ -43,12 +42,11 @@ registerCommand({
     if (ck.moments) for (const t of [...ck.moments.m.values(), ...ck.moments.v.values()]) t.dispose();
     // Keep the curves and options (notebooks plot them), drop what only resuming needs.
     const shippedState = { options: state.options, history: state.history, trainCurve: state.trainCurve, tokensSeen: state.tokensSeen, elapsedMs: state.elapsedMs, scheduleSteps: state.scheduleSteps };
-    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lgpt-export-'));
+    // Measure on what we ship: the weights rounded to float16 in memory, as the save will store
+    // them (nothing is written before the end: Ctrl-C or a failure leaves --out as it was).
+    roundWeightsToHalf(ck.model);
+    const shipped = { model: ck.model, json: ck.json };
     try {
-      saveCheckpoint(tmp, ck.model, { kind: 'lm', tokenizer: ck.json.tokenizer, dtype: 'float16', trainState: shippedState });
-      ck.model.dispose();
-      // Measure on what we ship.
-      const shipped = loadCheckpoint(tmp);
       const tok = tokenizerFromJson(shipped.json.tokenizer);
       const corpus = loadCorpus(state.options.corpus);
       const valIds = Int32Array.from(tok.encode(corpus.val));
@@ -94,11 +92,10 @@ registerCommand({
         history: state.history,
         created: new Date().toISOString(),
       };
-      fs.writeFileSync(path.join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
-      shipped.model.dispose();
+      writeFileAtomic(path.join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
       return { checkpoint: path.resolve(out), steps, valLoss, bitsPerByte: bpb };
     } finally {
-      fs.rmSync(tmp, { recursive: true, force: true }); // also when the export fails (an unwritable --out)
+      shipped.model.dispose();
     }
   },
 });

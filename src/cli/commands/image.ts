@@ -1,7 +1,7 @@
 /** `train image`, `eval image`, `sample image`, `export image`: the class-conditional pixel GPT. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { readCheckpointJson } from '../../checkpoint';
+import { fsReason, readCheckpointJson, roundWeightsToHalf, writeFileAtomic } from '../../checkpoint';
 import { backendInfo, initBackend } from '../../engine';
 import { check, InputError } from '../../errors';
 import { completeImages, pickDigits } from '../../image/complete';
@@ -15,7 +15,7 @@ import { grayGridPng } from '../../viz/png';
 import { get } from '../args';
 import { registerCommand } from '../commands';
 import { checkCheckpointOut, checkPngOut, removeStaleManifest } from '../output';
-import { checkStepFits } from '../resources';
+import { checkCheckpointStepFits, checkStepFits } from '../resources';
 import { makeConfig } from '../../model/config';
 import { modelFlags, modelOverrides, trainFlags } from './shared-flags';
 
@@ -77,6 +77,8 @@ registerCommand({
       const side = opts.data!.side;
       const config = makeConfig({ preset: opts.preset, ...opts.model, vocabSize: opts.data!.levels + 11, blockSize: side * side + 1 });
       checkStepFits(config, opts.batchSize ?? d.batchSize, undefined, { log: ctx.log });
+    } else {
+      checkCheckpointStepFits(out, d.batchSize, { log: ctx.log }); // --resume: the size it was trained with
     }
     await initBackend();
     if (existing && !resume) removeStaleManifest(out); // --force: it described the model being replaced
@@ -182,12 +184,9 @@ registerCommand({
     const seconds = (performance.now() - t0) / 1000;
     model.dispose();
     if (pngFile !== undefined) {
-      try {
-        fs.mkdirSync(path.dirname(path.resolve(pngFile)), { recursive: true });
-        fs.writeFileSync(pngFile, grayGridPng(images.map((x) => Array.from(x)), layout.width, layout.height, { palette, scale: 4 }));
-      } catch (e) {
-        throw new InputError(`--png ${pngFile}: cannot write it (${(e as Error).message.split('\n')[0]})`);
-      }
+      // Whole or not at all: a full disk leaves the previous picture, never a cut one.
+      try { fs.mkdirSync(path.dirname(path.resolve(pngFile)), { recursive: true }); } catch (e) { throw new InputError(`--png ${pngFile}: cannot create its folder (${fsReason(e)})`); }
+      writeFileAtomic(pngFile, grayGridPng(images.map((x) => Array.from(x)), layout.width, layout.height, { palette, scale: 4 }));
     }
     return { width: layout.width, height: layout.height, levels: layout.levels, palette, label, seed: opts.seed, images: images.map((x) => Array.from(x)), seconds, ...extra };
   },
@@ -212,12 +211,12 @@ registerCommand({
     check(state?.options, `${src}: no training state (is it already an export?)`);
     await initBackend();
     const { model, layout, quantizer } = loadImageModel(src);
-    // Write the float16 copy first, then evaluate *that* copy, so the manifest's numbers are the
-    // shipped model's (float16 rounding moves bits per pixel in the 4th decimal).
-    exportImageCheckpoint(out, model, imageMeta(layout, quantizer));
-    model.dispose();
-    ctx.log(`wrote ${out}; evaluating the float16 copy…`);
-    const shipped = loadImageModel(out);
+    // Round the weights to float16 in memory, as the save will store them, and evaluate those, so
+    // the manifest's numbers are the shipped model's (float16 rounding moves bits per pixel in the
+    // 4th decimal). Nothing is written before the end: Ctrl-C while evaluating leaves --out as it was.
+    roundWeightsToHalf(model);
+    ctx.log('evaluating the float16 weights…');
+    const shipped = { model };
     const data = loadImageData(state.options.data, quantizer);
     const r = evaluateImageModel(shipped.model, data, { samplesPerLabel: get.num(flags, 'samples'), seed: get.num(flags, 'seed'), temperature: get.num(flags, 'temperature'), guidance: get.num(flags, 'guidance') });
     const metrics = { bitsPerPixel: r.bitsPerPixel, conditionalAccuracy: r.conditionalAccuracy, classifierAccuracy: r.classifierAccuracy, judgeAccuracyOnReal: r.judgeAccuracyOnReal, guidance: r.guidance };
@@ -238,7 +237,10 @@ registerCommand({
       dtype: 'float16',
       date: new Date().toISOString(),
     };
-    exportImageCheckpoint(out, shipped.model, imageMeta(layout, quantizer), metrics); // same float16 values, now with metrics
+    // The old manifest (ours; a user's was refused up front) goes first: whatever happens next, no
+    // manifest describes a model that is not the one beside it.
+    removeStaleManifest(out);
+    exportImageCheckpoint(out, shipped.model, imageMeta(layout, quantizer), metrics);
     writeManifest(out, manifest);
     shipped.model.dispose();
     return { checkpoint: path.resolve(out), ...manifest, history: undefined };

@@ -11,10 +11,10 @@ import type { GPT } from '../../model/gpt';
 import type { Tokenizer } from '../../tokenize/tokenizer';
 import { PRESETS } from '../../model/config';
 import { bitsPerByte, DEFAULT_LM_OPTIONS, evaluateCorpusParts, evaluateLm, type LmTrainOptions, tokenizerFromJson, trainLm } from '../../train/lm';
-import { get } from '../args';
+import { get, isDecimal } from '../args';
 import { registerCommand } from '../commands';
 import { checkCheckpointOut, removeStaleManifest } from '../output';
-import { checkStepFits } from '../resources';
+import { checkCheckpointStepFits, checkStepFits } from '../resources';
 import { makeConfig } from '../../model/config';
 import { modelFlags, modelOverrides, trainFlags } from './shared-flags';
 
@@ -41,6 +41,12 @@ registerCommand({
       // The vocabulary is not known before the tokenizer is built: the largest it can be (as train/lm.ts's probe).
       const vocabSize = get.str(flags, 'tokenizer') === 'bpe' ? get.num(flags, 'vocab') ?? DEFAULT_LM_OPTIONS.tokenizerVocab : 1024;
       checkStepFits(makeConfig({ preset: (get.str(flags, 'preset') ?? 'nano') as LmTrainOptions['preset'], ...modelOverrides(flags), vocabSize }), get.num(flags, 'batch') ?? DEFAULT_LM_OPTIONS.batchSize, undefined, { log: ctx.log });
+    } else if (existing && get.bool(flags, 'resume')) {
+      checkCheckpointStepFits(out, DEFAULT_LM_OPTIONS.batchSize, { log: ctx.log }); // the size it was trained with
+    } else {
+      // --init: the model's shape is the init checkpoint's; the batch is this run's.
+      const initJson = readCheckpointJson(get.str(flags, 'init')!);
+      checkStepFits(initJson.config, get.num(flags, 'batch') ?? DEFAULT_LM_OPTIONS.batchSize, undefined, { log: ctx.log });
     }
     const resuming = get.bool(flags, 'resume') && fs.existsSync(path.join(out, CHECKPOINT_FILE));
     if (resuming) {
@@ -52,8 +58,9 @@ registerCommand({
     const mixFlag = get.str(flags, 'mix');
     let mix: number[] | undefined;
     if (mixFlag !== undefined) {
-      mix = mixFlag.split(',').map((x) => Number(x.trim()));
-      check(mix.length === nParts && mix.every((w) => Number.isFinite(w) && w >= 0) && mix.some((w) => w > 0), `--mix needs ${nParts} non-negative numbers separated by commas (one per part of '${corpusName}'), got '${mixFlag}'`);
+      const parts = mixFlag.split(',').map((x) => x.trim());
+      mix = parts.map(Number);
+      check(mix.length === nParts && parts.every(isDecimal) && mix.every((w) => Number.isFinite(w) && w >= 0) && mix.some((w) => w > 0), `--mix needs ${nParts} non-negative numbers separated by commas (one per part of '${corpusName}'), got '${mixFlag}'`);
     }
     const init = get.str(flags, 'init');
     await initBackend();

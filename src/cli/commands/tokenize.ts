@@ -22,6 +22,9 @@ function decodeStdin(bytes: Uint8Array): string {
   }
 }
 
+/** The most text tokenized in one call: the State of the Union corpus (10.8 MB) fits, /dev/zero does not. */
+export const MAX_TOKENIZE_BYTES = 32 * 1024 * 1024;
+
 registerCommand({
   name: 'tokenize',
   summary: 'encode text from stdin into token ids (GPT-2 or a saved BPE tokenizer)',
@@ -37,7 +40,7 @@ registerCommand({
     const path = get.str(args.flags, 'tokenizer');
     if (encoding !== undefined && path !== undefined) throw new InputError('give --encoding or --tokenizer, not both');
     if (args.positional.length > 0) throw new InputError(`unexpected argument '${args.positional[0]}' (the text comes on stdin)`);
-    const raw = await ctx.readStdin();
+    const raw = await ctx.readStdin(MAX_TOKENIZE_BYTES);
     const text = decodeStdin(raw);
     // After the cheap input checks: loading GPT-2's 50k ranks takes about a second.
     const tokenizer = path !== undefined ? BpeTokenizer.load(path) : gpt2Tokenizer();
