@@ -312,4 +312,25 @@ describe('parity with Hugging Face transformers (CPU PyTorch)', function () {
     assert.deepEqual(ref.ids, tok.encode(TOKENIZER_TEXT), `tokenizer ${String(ref.tokenizerClass)}`);
     ck.model.dispose();
   });
+
+  it("chapter 07's scripts/continue_training.py trains the export a few CPU steps, and the result loads back here", () => {
+    const ck = loadCheckpoint(path.join(ROOT, 'data/checkpoints/lm'));
+    const tok = ck.tokenizer as BpeTokenizer;
+    const dir = tmp();
+    exportGpt2(ck.model, tok, path.join(dir, 'lm-hf'));
+    fs.writeFileSync(path.join(dir, 'text.txt'), loadCorpus('moby-dick').train.slice(0, 100_000));
+    const r = cp.spawnSync(PYTHON, [path.join(ROOT, 'scripts', 'continue_training.py'), '--model', path.join(dir, 'lm-hf'), '--text', path.join(dir, 'text.txt'),
+      '--steps', '3', '--batch', '4', '--threads', '1', '--out', path.join(dir, 'more')], { encoding: 'utf8', env: { ...process.env, HF_HUB_OFFLINE: '1', TRANSFORMERS_VERBOSITY: 'error' } });
+    assert.equal(r.status, 0, r.stderr);
+    const summary = JSON.parse(r.stdout.trim().split('\n').pop()!) as { steps: number; firstLoss: number; lastLoss: number };
+    assert.equal(summary.steps, 3);
+    assert.ok(Number.isFinite(summary.firstLoss) && Number.isFinite(summary.lastLoss) && summary.firstLoss < 6, JSON.stringify(summary));
+    const back = loadGpt2(path.join(dir, 'more')); // transformers saved tokenizer.json this time, not vocab.json + merges.txt
+    assert.deepEqual(back.tokenizer!.encode(TOKENIZER_TEXT.slice(0, 5000)), tok.encode(TOKENIZER_TEXT.slice(0, 5000)));
+    const ids = [tok.encode('Call me Ishmael. Some years ago')];
+    const moved = maxAbsDiff(logitsOf(back.model, ids), logitsOf(ck.model, ids));
+    assert.ok(moved > 1e-4 && moved < 5, `logits moved by ${moved}`); // trained, a little
+    back.model.dispose();
+    ck.model.dispose();
+  });
 });

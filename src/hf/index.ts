@@ -5,6 +5,6 @@
 export { encodeSafetensors, MAX_HEADER_BYTES, parseSafetensorsHeader, readSafetensor, readSafetensorsHeader, writeSafetensors } from './safetensors';
 export type { SafetensorsEntry, SafetensorsHeader, TensorToWrite } from './safetensors';
 export { gptConfigFromHf, hfConfigFromGpt, hfTensorName, ourParamName } from './gpt2-config';
-export { bpeFromHfFiles, bpeToHfFiles, type HfBpeFiles } from './tokenizer-files';
+export { bpeFromHfFiles, bpeFromTokenizerJson, bpeToHfFiles, type HfBpeFiles } from './tokenizer-files';
 export { defaultGpt2Dir, gpt2FolderTokenizer, HF_CONFIG_FILE, HF_WEIGHTS_FILE, inspectGpt2Folder, isHfFolder, loadGpt2, type LoadedGpt2 } from './load';
 export { exportGpt2, gpt2FolderFiles, type ExportedFile } from './export';

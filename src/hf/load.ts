@@ -8,7 +8,7 @@
  * unexpected. Then the tensors are read one at a time straight into the model's variables (no
  * random initialisation first, no copy of the whole file in memory) and checked for NaN/∞.
  *
- * The tokenizer: the folder's `vocab.json` + `merges.txt` when it has them, else GPT-2's own BPE
+ * The tokenizer: the folder's `vocab.json` + `merges.txt` (or `tokenizer.json`) when it has them, else GPT-2's own BPE
  * (tokenize/gpt2.ts) for a 50,257-token vocabulary, else none (the model then takes raw ids).
  */
 import * as fs from 'fs';
@@ -21,7 +21,7 @@ import { BpeTokenizer } from '../tokenize/bpe';
 import { gpt2Tokenizer } from '../tokenize/gpt2';
 import { gptConfigFromHf, ourParamName } from './gpt2-config';
 import { readSafetensor, readSafetensorsHeader, type SafetensorsEntry } from './safetensors';
-import { bpeFromHfFiles } from './tokenizer-files';
+import { bpeFromHfFiles, bpeFromTokenizerJson } from './tokenizer-files';
 
 export const HF_CONFIG_FILE = 'config.json';
 export const HF_WEIGHTS_FILE = 'model.safetensors';
@@ -88,13 +88,19 @@ export function inspectGpt2Folder(dir: string): { config: GPTConfig; hfConfig: R
   return { config, hfConfig, tensors, lmHead, file };
 }
 
-/** The folder's tokenizer files as our BpeTokenizer, GPT-2's for its vocabulary, or null. */
+/** The folder's tokenizer files (vocab.json + merges.txt, else tokenizer.json) as our BpeTokenizer, GPT-2's for its vocabulary, or null. */
 export function gpt2FolderTokenizer(dir: string, vocabSize: number): BpeTokenizer | null {
   const vocabFile = path.join(dir, 'vocab.json');
   const mergesFile = path.join(dir, 'merges.txt');
   if (fs.existsSync(vocabFile) && fs.existsSync(mergesFile)) {
     const vocab = readSmallJson(vocabFile, 'a vocabulary');
     const tok = bpeFromHfFiles(vocab, fs.readFileSync(mergesFile, 'utf8'), dir);
+    if (tok.vocabSize > vocabSize) throw new InputError(`${dir}: the tokenizer has ${tok.vocabSize} tokens, the model ${vocabSize}`);
+    return tok;
+  }
+  const oneFile = path.join(dir, 'tokenizer.json');
+  if (fs.existsSync(oneFile)) {
+    const tok = bpeFromTokenizerJson(readSmallJson(oneFile, 'a tokenizer'), dir);
     if (tok.vocabSize > vocabSize) throw new InputError(`${dir}: the tokenizer has ${tok.vocabSize} tokens, the model ${vocabSize}`);
     return tok;
   }

@@ -86,3 +86,27 @@ export function bpeFromHfFiles(vocab: unknown, merges: string, where: string): B
   }
   return BpeTokenizer.fromJSON({ format: 'literate-gpt-bpe', version: 1, pattern: 'gpt2', mergeRule: 'pairs', byteOrder, merges: pairs, specialTokens });
 }
+
+/**
+ * Our BpeTokenizer from a `tokenizer.json` (the tokenizers library's one-file form, which
+ * `save_pretrained` writes in transformers 5): the same vocabulary and merges inside, accepted
+ * when it is GPT-2's kind of tokenizer (BPE, byte-level pre-split with GPT-2's pattern, no prefix
+ * space, no normalizer).
+ */
+export function bpeFromTokenizerJson(json: unknown, where: string): BpeTokenizer {
+  const fail: (what: string) => never = (what) => { throw new InputError(`${where}: tokenizer.json ${what}`); };
+  const t = json as { model?: { type?: unknown; vocab?: unknown; merges?: unknown }; pre_tokenizer?: { type?: unknown; add_prefix_space?: unknown; use_regex?: unknown } | null; normalizer?: unknown; added_tokens?: unknown };
+  if (t === null || typeof t !== 'object' || !t.model || t.model.type !== 'BPE') fail('is not a BPE tokenizer');
+  const pre = t.pre_tokenizer;
+  if (!pre || pre.type !== 'ByteLevel' || pre.add_prefix_space === true || pre.use_regex === false) fail("does not pre-split as GPT-2 does (ByteLevel, GPT-2's pattern, no prefix space)");
+  if (t.normalizer !== null && t.normalizer !== undefined) fail('normalizes text first, which our tokenizer does not');
+  if (!Array.isArray(t.model.merges)) fail('has no merges list');
+  const merges = (t.model.merges as unknown[]).map((m, i) => {
+    if (typeof m === 'string') return m;
+    if (Array.isArray(m) && m.length === 2 && m.every((x) => typeof x === 'string')) return `${m[0]} ${m[1]}`;
+    return fail(`merge ${i} is neither "a b" nor ["a", "b"]`);
+  });
+  const vocab: Record<string, unknown> = { ...(t.model.vocab as Record<string, unknown>) };
+  if (Array.isArray(t.added_tokens)) for (const a of t.added_tokens as { id?: unknown; content?: unknown }[]) if (typeof a?.content === 'string') vocab[a.content] = a.id;
+  return bpeFromHfFiles(vocab, merges.join('\n'), where);
+}
