@@ -51,7 +51,8 @@ for v in "${VERSIONS[@]}"; do
     passed=0; failed=0
     export PATH="$bin:$PATH"
     note "node $v: $(node --version), npm $(npm --version)"
-    step "npm ci" npm ci --no-audit --no-fund
+    # Without CI set, npm ci skips the optional PyTorch install (scripts/setup-torch.js): the smoke needs none.
+    step "npm ci" env -u CI npm ci --no-audit --no-fund
     step "info (native backend)" bash -c 'node bin/literate-gpt.js info --json | tee /dev/stderr | grep -q "\"native\":true"'
     step "train lm, 3 steps" node bin/literate-gpt.js train lm --preset pico --steps 3 --out out/m-lm --json
     step "train classifier, 3 steps" node bin/literate-gpt.js train classifier --train-size 32 --steps 3 --out out/m-cls --json
