@@ -125,6 +125,9 @@ describe('assignment: grade, release, autograde (issue 30)', function () {
     for (const kept of ['src/index.ts', 'notebooks/03-gpt-model.ipynb', 'exercises/03-gpt-model.ts', 'test/exercises/03-gpt-model.test.ts', 'scripts/check-exercises.js', 'package-lock.json']) {
       assert.ok(fs.existsSync(path.join(bundle, kept)), `${kept} is missing from the bundle`);
     }
+    const readme = fs.readFileSync(path.join(bundle, 'README.md'), 'utf8');
+    assert.ok(readme.startsWith('> **Student bundle.**') && !readme.includes('## For instructors'), 'the bundle README keeps the instructors\' section');
+    assert.equal(JSON.parse(fs.readFileSync(path.join(bundle, 'package.json'), 'utf8')).scripts.assignment, undefined);
     // Search every file of the bundle for every solution's function bodies (whitespace folded)
     // and every hidden check's title.
     const squash = (t: string) => t.replace(/\s+/g, ' ');

@@ -143,6 +143,8 @@ function release(out, selectors, ref = 'HEAD') {
     fs.writeFileSync(pkgFile, JSON.stringify(pkg, null, 2) + '\n');
     const readme = path.join(out, 'README.md');
     fs.writeFileSync(readme, NOTE + fs.readFileSync(readme, 'utf8')
+      .replace(/<!-- instructors:start[^]*?<!-- instructors:end -->\n*/, '')
+      .replace(/^instructor\/ .*\n/m, '')
       .replace(/Reference answers are in `exercises\/solutions\/`; CI runs\s+the same checks against them \(`npm run check -- --solutions`, and `npm test`, where\s+`LGPT_EXERCISES` defaults to `solutions`\)\./, 'Your instructor has further checks of the same exercises.'));
     const leaks = findLeaks(out);
     if (leaks.length > 0) throw new Error(`the bundle would leak ${leaks[0].what} in ${leaks[0].file}${leaks.length > 1 ? ` (and ${leaks.length - 1} more)` : ''}; nothing kept`);
