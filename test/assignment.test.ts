@@ -79,7 +79,7 @@ describe('assignment: grade, release, autograde (issue 30)', function () {
 
     const t0 = Date.now();
     const out = path.join(tmp, 'gradebook');
-    const r = run([ASSIGNMENT, 'grade', subs, '--out', out, '00', '04', '07', '--seconds', '5', '--jobs', '2']);
+    const r = run([ASSIGNMENT, 'grade', subs, '--out', out, '00', '04', '07', '--seconds', '8', '--jobs', '2']);
     const seconds = (Date.now() - t0) / 1000;
     assert.equal(r.status, 0, r.stderr);
     console.log(`      graded 3 submissions × ${CHAPTERS.length} chapters in ${seconds.toFixed(1)} s`);
@@ -89,7 +89,7 @@ describe('assignment: grade, release, autograde (issue 30)', function () {
 
     const feedback = fs.readFileSync(path.join(out, 'feedback', 'broken.md'), 'utf8');
     for (const expected of ['### 07.1 isInsideFolder: 0 / 8', 'does not compile', '07-performance-and-safety.ts:',
-      '### 00.2 entropy: 0 / 6', 'stopped after 5 s', '### 04.3 crossEntropyGradient: 0 / 4', 'of JavaScript heap',
+      '### 00.2 entropy: 0 / 6', 'stopped after 8 s', '### 04.3 crossEntropyGradient: 0 / 4', 'of JavaScript heap',
       '### 04.4 topKProbabilities: 0 / 6', 'more than 2048 MiB', '### 04.1 bitsPerByte: 0 / 5', 'TypeError: not sure what to do with']) {
       assert.ok(feedback.includes(expected), `feedback lacks '${expected}':\n${feedback}`);
     }
