@@ -62,7 +62,7 @@ describe('atomic writes (checkpoint/atomic.ts)', () => {
         setWriteOpsForTesting(failingAt(k, how));
         assert.throws(() => savePico(dir, { seed: 2, optimizer: true }), (e: unknown) => {
           assert.ok(e instanceof WriteError, `k=${k}: ${String(e)}`);
-          assert.match((e as Error).message, /cannot write it \(no space left on the device\); (the previous file is unchanged|nothing was written)$/);
+          assert.match((e as Error).message, /: cannot save the checkpoint \(no space left on the device\); the previous checkpoint is unchanged$/);
           assert.ok(!(e as Error).message.includes('\n'));
           return true;
         });

@@ -65,7 +65,7 @@ export function fsReason(e: unknown): string {
 
 /** A file could not be written: one line, exit code 2. `code` is the fs error code (ENOSPC, …). */
 export class WriteError extends InputError {
-  constructor(message: string, readonly code: string | undefined) {
+  constructor(message: string, readonly code: string | undefined, readonly reason: string) {
     super(message);
     this.name = 'WriteError';
   }
@@ -143,7 +143,7 @@ export function writeFileAtomic(file: string, data: string | Uint8Array, o: Atom
     const code = (e as NodeJS.ErrnoException).code;
     let existed = false;
     try { existed = fs.statSync(file).isFile(); } catch { /* none */ }
-    throw new WriteError(`${showPath(file)}: cannot write it (${fsReason(e)}); ${existed ? 'the previous file is unchanged' : 'nothing was written'}`, code);
+    throw new WriteError(`${showPath(file)}: cannot write it (${fsReason(e)}); ${existed ? 'the previous file is unchanged' : 'nothing was written'}`, code, fsReason(e));
   }
   if (!o.noDirSync) fsyncDir(dir);
 }

@@ -30,7 +30,7 @@ import {
 } from './format';
 import { float32ToHalf, halfToFloat32 } from './half';
 import { type StoredTokenizer, tokenizerFromJson } from './tokenizer';
-import { fsReason, writeFileAtomic } from './atomic';
+import { fsReason, showPath, writeFileAtomic, WriteError } from './atomic';
 import { clearJournal, journalPending, withFolderLock } from './lock';
 
 export interface CheckpointSaveOptions {
@@ -132,13 +132,28 @@ export function saveCheckpoint(dir: string, model: GPT, opts: CheckpointSaveOpti
   validateCheckpointJson(parseCheckpointText(Buffer.from(text), description), description, offset);
   prepareFolder(dir);
   const buf = Buffer.concat(chunks.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength)));
+  try {
+    writeCheckpointFiles(dir, weightsFile, buf, description, text);
+  } catch (e) {
+    if (!(e instanceof WriteError)) throw e;
+    const had = previousWeightsFile(dir) !== null;
+    throw new WriteError(`${showPath(dir)}: cannot save the checkpoint (${e.reason}); ${had ? 'the previous checkpoint is unchanged' : 'nothing was saved'}`, e.code, e.reason);
+  }
+  return description;
+}
+
+/** The two writes of a save and the deletion of the old weights, under the folder's lock. */
+function writeCheckpointFiles(dir: string, weightsFile: string, buf: Buffer, description: string, text: string): void {
   withFolderLock(dir, () => {
     // The weights file the checkpoint being replaced lists: the only file this save deletes, and
     // only once the new checkpoint is complete (a user's file in the folder is never touched,
     // whatever its name).
     const previous = previousWeightsFile(dir);
     const weightsPath = path.join(dir, weightsFile);
+    // Both names are journaled before anything is written: whoever takes over after a kill -9
+    // removes whichever of the two the checkpoint.json on disk does not list.
     journalPending(dir, weightsFile);
+    if (previous !== null) journalPending(dir, previous);
     writeFileAtomic(weightsPath, buf, { noDirSync: true });
     try {
       writeFileAtomic(description, text);
@@ -147,12 +162,10 @@ export function saveCheckpoint(dir: string, model: GPT, opts: CheckpointSaveOpti
       throw e;
     }
     if (previous !== null && previous !== weightsFile) {
-      journalPending(dir, previous);
       try { fs.unlinkSync(path.join(dir, previous)); } catch { /* already gone */ }
     }
     clearJournal(dir);
   });
-  return description;
 }
 
 /**

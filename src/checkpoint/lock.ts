@@ -91,7 +91,25 @@ function cleanJournal(dir: string, pending: readonly string[]): void {
   }
 }
 
+/**
+ * Create `file` holding this process's header, or return false when it exists. The header is
+ * written to a temporary file first and hard-linked into place, so the lock never exists empty
+ * (a kill -9 between open and write would otherwise leave a lock without a pid). Filesystems
+ * without hard links get open(O_EXCL) and a write.
+ */
 function createExclusive(file: string): boolean {
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, header());
+  try {
+    fs.linkSync(tmp, file);
+    return true;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw e;
+  } finally {
+    try { fs.unlinkSync(tmp); } catch { /* gone */ }
+  }
   let fd: number;
   try { fd = fs.openSync(file, 'wx', 0o644); } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
@@ -99,6 +117,19 @@ function createExclusive(file: string): boolean {
   }
   try { fs.writeSync(fd, header()); } finally { fs.closeSync(fd); }
   return true;
+}
+
+/** The temporary files of createExclusive and clearJournal that a killed process left: removed when their pid is dead. */
+function removeDeadTemps(dir: string): void {
+  for (const f of fs.readdirSync(dir)) {
+    const m = /^\.literate-gpt\.lock(?:\.break)?\.(\d+)\.tmp$/.exec(f);
+    if (!m || pidAlive(Number(m[1]))) continue;
+    const file = path.join(dir, f);
+    const info = readLockQuiet(file);
+    let empty = false;
+    try { empty = fs.lstatSync(file).size === 0; } catch { /* gone */ }
+    if (info && (info.pid === Number(m[1]) || empty)) { try { fs.unlinkSync(file); } catch { /* gone */ } }
+  }
 }
 
 function describeFsError(dir: string, e: unknown): never {
@@ -111,7 +142,7 @@ function describeFsError(dir: string, e: unknown): never {
 function take(dir: string): void {
   const lock = path.join(dir, LOCK_FILE);
   for (let attempt = 0; attempt < 3; attempt++) {
-    if (createExclusive(lock)) return;
+    if (createExclusive(lock)) { removeDeadTemps(dir); return; }
     const info = readLock(lock);
     if (info === null) continue; // released in between: try again
     if (info.pid === null ? info.ageMs < YOUNG_MS : (info.pid !== process.pid && pidAlive(info.pid))) refuse(dir, info);
@@ -126,6 +157,7 @@ function take(dir: string): void {
     const again = readLock(lock);
     if (again === null || again.pid !== info.pid || again.since !== info.since) { fs.unlinkSync(brk); continue; }
     cleanJournal(dir, again.pending);
+    removeDeadTemps(dir);
     fs.renameSync(brk, lock); // the break file, holding our header, is now the lock
     return;
   }
@@ -209,7 +241,14 @@ export function clearJournal(dir: string): void {
   const lock = path.join(dir, LOCK_FILE);
   const info = readLockQuiet(lock);
   if (!info || info.pid !== process.pid || info.pending.length === 0) return;
-  try { fs.writeFileSync(lock, `${JSON.stringify({ pid: process.pid, since: info.since, command: info.command })}\n`); } catch { /* the entries stay; harmless */ }
+  // A temporary file renamed over the lock: the lock is never empty, not even for a moment.
+  const tmp = `${lock}.${process.pid}.tmp`;
+  try {
+    fs.writeFileSync(tmp, `${JSON.stringify({ pid: process.pid, since: info.since, command: info.command })}\n`);
+    fs.renameSync(tmp, lock);
+  } catch {
+    try { fs.unlinkSync(tmp); } catch { /* never made */ } // the entries stay; harmless
+  }
 }
 
 /** Give back every lock this process holds (the CLI, when a command ends; and at exit). */

@@ -19,6 +19,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CHECKPOINT_FILE, FORMAT, type CheckpointKind } from '../checkpoint/format';
 import { InputError } from '../errors';
+import { writeFileAtomic } from '../checkpoint/atomic';
 import { lockFolder } from '../checkpoint/lock';
 
 /** `p` resolved with every symbolic link followed; for a path that does not exist yet, its nearest existing ancestor is resolved. */
@@ -256,6 +257,20 @@ export function checkCheckpointOut(out: string | undefined, o: CheckpointOutOpti
  */
 export function removeStaleManifest(out: string): void {
   if (exists(path.join(out, MANIFEST_FILE)) && isOurManifest(out)) fs.rmSync(path.join(out, MANIFEST_FILE), { force: true });
+}
+
+/**
+ * Write the manifest of the checkpoint just saved in `out` (whole or not at all). If it cannot
+ * be written, the old manifest of ours goes too, so that no manifest describes a model that is
+ * not the one beside it; the error is then thrown.
+ */
+export function replaceManifest(out: string, manifest: unknown): void {
+  try {
+    writeFileAtomic(path.join(out, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
+  } catch (e) {
+    removeStaleManifest(out);
+    throw e;
+  }
 }
 
 /** PNG files start with these eight bytes. */

@@ -57,6 +57,6 @@ export function writeStdout(text: string): void {
     fs.fsyncSync(1);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new WriteError(`cannot write the output to stdout's file (${fsReason(e)}); it is incomplete`, code);
+    throw new WriteError(`cannot write the output to stdout's file (${fsReason(e)}); it is incomplete`, code, fsReason(e));
   }
 }

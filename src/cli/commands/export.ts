@@ -7,13 +7,13 @@
 import * as os from 'os';
 import * as path from 'path';
 import { backendInfo, initBackend } from '../../engine';
-import { loadCheckpoint, readCheckpointJson, roundWeightsToHalf, saveCheckpoint, writeFileAtomic } from '../../checkpoint';
+import { loadCheckpoint, readCheckpointJson, roundWeightsToHalf, saveCheckpoint } from '../../checkpoint';
 import { corpusSizes, loadCorpus } from '../../data/corpus';
 import { check } from '../../errors';
 import { bitsPerByte, evaluateCorpusParts, evaluateLm, type LmTrainState, tokenizerFromJson } from '../../train/lm';
 import { get } from '../args';
 import { registerCommand } from '../commands';
-import { checkCheckpointOut, removeStaleManifest } from '../output';
+import { checkCheckpointOut, replaceManifest } from '../output';
 
 registerCommand({
   name: 'export lm',
@@ -59,9 +59,9 @@ registerCommand({
       const broad = corpus.parts.length > 1 || corpus.parts[0].name !== 'moby-dick';
       if (broad) ctx.log(`evaluating on the held-out slice of each corpus part (${corpus.parts.map((p) => p.name).join(', ')})…`);
       const perPart = broad ? evaluateCorpusParts(shipped.model, tok, corpus, 32) : null;
-      // saveCheckpoint replaces the old checkpoint atomically; only a stale manifest of ours must go
-      // first (a user's was refused up front). Never `rm -rf out`: that deletes what the folder held.
-      removeStaleManifest(out);
+      // saveCheckpoint replaces the old checkpoint atomically (a failure, a full disk, leaves it and
+      // its manifest as they were); then the manifest is replaced (replaceManifest). Never
+      // `rm -rf out`: that deletes what the folder held.
       saveCheckpoint(out, shipped.model, { kind: 'lm', tokenizer: shipped.json.tokenizer, dtype: 'float16', trainState: shippedState, metrics });
       // The optimizer's step count (the last evaluation's step misses the steps after it).
       const steps = ck.json.optimizer?.step ?? (state.history.length ? state.history[state.history.length - 1].step : 0);
@@ -92,7 +92,7 @@ registerCommand({
         history: state.history,
         created: new Date().toISOString(),
       };
-      writeFileAtomic(path.join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+      replaceManifest(out, manifest);
       return { checkpoint: path.resolve(out), steps, valLoss, bitsPerByte: bpb };
     } finally {
       shipped.model.dispose();

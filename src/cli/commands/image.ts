@@ -14,7 +14,7 @@ import { DEFAULT_IMAGE_TRAIN, type ImageTrainOptions, type ImageTrainState, trai
 import { grayGridPng } from '../../viz/png';
 import { get } from '../args';
 import { registerCommand } from '../commands';
-import { checkCheckpointOut, checkPngOut, removeStaleManifest } from '../output';
+import { checkCheckpointOut, checkPngOut, removeStaleManifest, replaceManifest } from '../output';
 import { checkCheckpointStepFits, checkStepFits } from '../resources';
 import { makeConfig } from '../../model/config';
 import { modelFlags, modelOverrides, trainFlags } from './shared-flags';
@@ -237,11 +237,10 @@ registerCommand({
       dtype: 'float16',
       date: new Date().toISOString(),
     };
-    // The old manifest (ours; a user's was refused up front) goes first: whatever happens next, no
-    // manifest describes a model that is not the one beside it.
-    removeStaleManifest(out);
+    // The checkpoint is replaced atomically (a failure leaves it and its manifest as they were),
+    // then the manifest (replaceManifest: if it cannot be written, the old one goes too).
     exportImageCheckpoint(out, shipped.model, imageMeta(layout, quantizer), metrics);
-    writeManifest(out, manifest);
+    replaceManifest(out, manifest);
     shipped.model.dispose();
     return { checkpoint: path.resolve(out), ...manifest, history: undefined };
   },
