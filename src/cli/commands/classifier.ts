@@ -6,9 +6,8 @@ import { CHECKPOINT_FILE, loadCheckpoint, readCheckpointJson, removeCheckpoint, 
 import { BEST_EPOCH_DIR, DEFAULT_BODY_FINETUNE, DEFAULT_FINETUNE, SMALL_SET_SCHEDULE, smallSetSchedule, LABELS, type TokenInit, trainClassifier } from '../../classify/finetune';
 import { encodeForClassifier } from '../../classify/inputs';
 import { evaluateClassifier, spamBaselines } from '../../classify/evaluate';
-import { loadSpam, type SpamTask, stratifiedSubset } from '../../data/spam';
+import { loadSpam, type SpamTask } from '../../data/spam';
 import { check } from '../../errors';
-import { inspectGpt2Folder, isHfFolder } from '../../hf';
 import { BpeTokenizer } from '../../tokenize/bpe';
 import { get } from '../args';
 import { registerCommand } from '../commands';
@@ -61,8 +60,7 @@ registerCommand({
       const ignored = Object.keys(flags).filter((k) => !['out', 'resume', 'json'].includes(k));
       if (ignored.length > 0) ctx.log(`note: --resume continues with the checkpoint's own options; ignoring ${ignored.map((k) => `--${k}`).join(', ')}`);
     } else {
-      // Fail early, before any work, on a bad folder (ours, or a Hugging Face GPT-2 folder).
-      const lmJson = isHfFolder(pretrained) ? inspectGpt2Folder(pretrained) : readCheckpointJson(pretrained);
+      const lmJson = readCheckpointJson(pretrained); // fail early, before any work, on a bad folder
       const task = (get.str(flags, 'task') ?? 'subject') as SpamTask;
       const body = task === 'subject+body';
       const context = get.num(flags, 'context') ?? (body ? Math.max(DEFAULT_BODY_FINETUNE.context, lmJson.config.blockSize) : undefined);
@@ -128,18 +126,14 @@ registerCommand({
   },
 });
 
-function loadClassifier(dir: string): { json: ReturnType<typeof readCheckpointJson>; tok: BpeTokenizer; task: SpamTask; T: number; bodyChars: number; trainSize: number; seed: number } {
+function loadClassifier(dir: string): { json: ReturnType<typeof readCheckpointJson>; tok: BpeTokenizer; task: SpamTask; T: number; bodyChars: number } {
   const json = readCheckpointJson(dir);
   check(json.kind === 'classifier', `${dir}: a '${json.kind}' checkpoint, not a classifier`);
   const m = json.meta as { task?: unknown; T?: unknown; bodyChars?: unknown };
   check(m.task === 'subject' || m.task === 'subject+body', `${dir}: meta.task must be 'subject' or 'subject+body'`);
   check(Number.isInteger(m.T) && (m.T as number) >= 3 && (m.T as number) <= json.config.blockSize, `${dir}: meta.T must be an integer in [3, blockSize]`);
   check(Number.isInteger(m.bodyChars) && (m.bodyChars as number) >= 0, `${dir}: meta.bodyChars must be a non-negative integer`);
-  // --train-size and --seed of the run, where recorded (older checkpoints: the whole split).
-  const o = (json.meta as { options?: { trainSize?: unknown; seed?: unknown } }).options ?? {};
-  const trainSize = Number.isInteger(o.trainSize) && (o.trainSize as number) > 0 ? o.trainSize as number : 0;
-  const seed = Number.isInteger(o.seed) && (o.seed as number) >= 0 ? o.seed as number : 1;
-  return { json, tok: BpeTokenizer.fromJSON(json.tokenizer), task: m.task as SpamTask, T: m.T as number, bodyChars: m.bodyChars as number, trainSize, seed };
+  return { json, tok: BpeTokenizer.fromJSON(json.tokenizer), task: m.task as SpamTask, T: m.T as number, bodyChars: m.bodyChars as number };
 }
 
 registerCommand({
@@ -156,14 +150,10 @@ registerCommand({
     const { model } = loadCheckpoint(dir);
     const ds = loadSpam();
     const { metrics } = evaluateClassifier(model, c.tok, ds.test, c);
-    // The baselines see exactly the labels the classifier saw: its --train-size subset, drawn
-    // with its seed, or the whole training split.
-    const labelled = c.trainSize ? stratifiedSubset(ds.train, c.trainSize, c.seed) : ds.train;
-    const baselines = spamBaselines(ds, c.task, c.bodyChars, labelled);
+    const baselines = spamBaselines(ds, c.task, c.bodyChars);
     model.dispose();
     return {
       checkpoint: path.resolve(dir), task: c.task, n: metrics.n, accuracy: metrics.accuracy, f1: metrics.f1,
-      trainSize: labelled.length,
       recall: { ham: metrics.recall[0], spam: metrics.recall[1] }, confusion: metrics.confusion,
       baselines: Object.fromEntries(Object.entries(baselines).map(([k, v]) => [k, v.accuracy])),
       baselineF1: Object.fromEntries(Object.entries(baselines).map(([k, v]) => [k, v.f1])),
