@@ -136,6 +136,8 @@ async function grade(dir, exercises, { out, jobs = 1, seconds, keep = false, log
         }
         const score = scoreExercise(exercise, run);
         if (run.usage) log(`  ${sub.student} ${exercise.id}: ${score.points}/${score.max} (${run.usage.seconds.toFixed(1)} s, ${run.usage.peakMiB} MiB)`);
+        // A crash's stderr is for the instructor's log only: it may hold anything the checks printed.
+        if (run.killed === 'crash' && run.stderr) log(`    its stderr ended: ${run.stderr.trim().slice(-300)}`);
         for (const c of score.checks) if (c.message) c.message = clean(c.message, scratch);
         for (const c of score.setup) c.message = clean(c.message, scratch);
         if (score.zero) score.zero = score.zero.split(scratch).join('.');

@@ -172,4 +172,4 @@ function runChecks(scratch, testFiles, grep, { seconds, memoryMiB, heapMiB }) {
   });
 }
 
-module.exports = { ROOT, transpile, buildRuntime, prepareScratch, runChecks, copyTree };
+module.exports = { transpile, buildRuntime, prepareScratch, runChecks };
