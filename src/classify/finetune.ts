@@ -16,6 +16,7 @@ import { check, InputError } from '../errors';
 import type { SpamExample, SpamTask } from '../data/spam';
 import { loadSpam, stratifiedSubset, toText } from '../data/spam';
 import { classifierLogits } from '../model/classifier';
+import { isHfFolder, loadGpt2 } from '../hf/load';
 import { GPT, crossEntropy } from '../model/gpt';
 import { BpeTokenizer } from '../tokenize/bpe';
 import { type EvalPointBase, type LoopSettings, loadForResume, newTrainState, optionChecker, runTraining, type TrainCallbacks, type TrainState, type TrainTask } from '../train/driver';
@@ -141,7 +142,9 @@ export function prepareClassifier(pretrainedDir: string, init: 'pretrained' | 's
   const { dropout, context, tokenInit = 'random' } = opts;
   check(tokenInit === 'random' || tokenInit === 'separators', `tokenInit must be 'random' or 'separators', got '${String(tokenInit)}'`);
   check(dropout === undefined || (dropout >= 0 && dropout < 1), `dropout must be in [0, 1), got ${dropout}`);
-  const ck = loadCheckpoint(pretrainedDir);
+  // Our LM checkpoint, or a Hugging Face GPT-2 folder (the released GPT-2: src/hf/load.ts).
+  const hf = isHfFolder(pretrainedDir) ? loadGpt2(pretrainedDir) : null;
+  const ck = hf ? { json: { kind: 'lm' as const, tokenizer: hf.tokenizer?.toJSON() ?? null }, model: hf.model, moments: null } : loadCheckpoint(pretrainedDir);
   let model: GPT;
   let tokenizer: BpeTokenizer;
   try {

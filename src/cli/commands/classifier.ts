@@ -8,10 +8,11 @@ import { encodeForClassifier } from '../../classify/inputs';
 import { evaluateClassifier, spamBaselines } from '../../classify/evaluate';
 import { loadSpam, type SpamTask } from '../../data/spam';
 import { check } from '../../errors';
+import { inspectGpt2Folder, isHfFolder } from '../../hf';
 import { BpeTokenizer } from '../../tokenize/bpe';
 import { get } from '../args';
 import { registerCommand } from '../commands';
-import { checkCheckpointOut, removeStaleManifest, replaceManifest } from '../output';
+import { checkCheckpointOut, removeStaleManifest } from '../output';
 import { checkCheckpointStepFits, checkStepFits } from '../resources';
 
 /** The shipped checkpoints, found from the project (not the current folder: `classify` works from anywhere). */
@@ -60,7 +61,8 @@ registerCommand({
       const ignored = Object.keys(flags).filter((k) => !['out', 'resume', 'json'].includes(k));
       if (ignored.length > 0) ctx.log(`note: --resume continues with the checkpoint's own options; ignoring ${ignored.map((k) => `--${k}`).join(', ')}`);
     } else {
-      const lmJson = readCheckpointJson(pretrained); // fail early, before any work, on a bad folder
+      // Fail early, before any work, on a bad folder (ours, or a Hugging Face GPT-2 folder).
+      const lmJson = isHfFolder(pretrained) ? inspectGpt2Folder(pretrained) : readCheckpointJson(pretrained);
       const task = (get.str(flags, 'task') ?? 'subject') as SpamTask;
       const body = task === 'subject+body';
       const context = get.num(flags, 'context') ?? (body ? Math.max(DEFAULT_BODY_FINETUNE.context, lmJson.config.blockSize) : undefined);
@@ -117,7 +119,7 @@ registerCommand({
       valAccuracyPerEpoch: res.valAccuracy, bestEpoch: res.bestEpoch + 1,
       test: test.metrics, created: new Date().toISOString(),
     };
-    replaceManifest(out, manifest);
+    writeFileAtomic(path.join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
     model.dispose();
     return {
       checkpoint: path.resolve(out), steps: res.steps, valLoss: valEval.metrics.loss, valAccuracy: metrics.valAccuracy, accuracy: metrics.accuracy, f1: metrics.f1,
