@@ -12,7 +12,7 @@ import { inspectGpt2Folder, isHfFolder } from '../../hf';
 import { BpeTokenizer } from '../../tokenize/bpe';
 import { get } from '../args';
 import { registerCommand } from '../commands';
-import { checkCheckpointOut, removeStaleManifest } from '../output';
+import { checkCheckpointOut, removeStaleManifest, replaceManifest } from '../output';
 import { checkCheckpointStepFits, checkStepFits } from '../resources';
 
 /** The shipped checkpoints, found from the project (not the current folder: `classify` works from anywhere). */
@@ -119,7 +119,7 @@ registerCommand({
       valAccuracyPerEpoch: res.valAccuracy, bestEpoch: res.bestEpoch + 1,
       test: test.metrics, created: new Date().toISOString(),
     };
-    writeFileAtomic(path.join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+    replaceManifest(out, manifest);
     model.dispose();
     return {
       checkpoint: path.resolve(out), steps: res.steps, valLoss: valEval.metrics.loss, valAccuracy: metrics.valAccuracy, accuracy: metrics.accuracy, f1: metrics.f1,
