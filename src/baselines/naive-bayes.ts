@@ -54,28 +54,43 @@ export function trainNaiveBayes(texts: readonly string[], labels: readonly numbe
   check(texts.length === labels.length, `texts and labels differ in length: ${texts.length} vs ${labels.length}`);
   check(texts.length > 0, 'trainNaiveBayes: no training examples');
   check(labels.every((y) => Number.isInteger(y) && y >= 0), 'labels must be non-negative integers');
-  const alpha = opts.alpha ?? 1;
-  check(alpha > 0, `alpha must be > 0, got ${alpha}`);
   const nClasses = opts.nClasses ?? labels.reduce((a, b) => Math.max(a, b), 0) + 1;
   check(Number.isInteger(nClasses) && labels.every((y) => y < nClasses), `labels must be < nClasses = ${nClasses}`);
+  return trainNaiveBayesSoft(texts, labels.map((y) => Array.from({ length: nClasses }, (_, c) => (c === y ? 1 : 0))), opts);
+}
 
-  // Pass 1: the vocabulary and per-class word counts.
+/**
+ * Naive Bayes from soft labels: `weights[i][c]` is how much of text i counts for class c (one-hot
+ * rows give `trainNaiveBayes`; EM over unlabelled texts passes posteriors, see naive-bayes-em.ts).
+ * Every text's words enter the vocabulary, whatever its weights.
+ */
+export function trainNaiveBayesSoft(texts: readonly string[], weights: readonly (readonly number[])[], opts: NaiveBayesOptions = {}): NaiveBayesModel {
+  check(texts.length === weights.length, `texts and weights differ in length: ${texts.length} vs ${weights.length}`);
+  check(texts.length > 0, 'trainNaiveBayes: no training examples');
+  const alpha = opts.alpha ?? 1;
+  check(alpha > 0, `alpha must be > 0, got ${alpha}`);
+  const nClasses = weights[0].length;
+  check(nClasses >= 1 && weights.every((r) => r.length === nClasses && r.every((x) => Number.isFinite(x) && x >= 0)), 'weights must be rows of non-negative numbers, one per class');
+
+  // Pass 1: the vocabulary and per-class (weighted) word counts.
   const vocab = new Map<string, number>();
   const counts: Map<number, number>[] = Array.from({ length: nClasses }, () => new Map<number, number>());
   const docsPerClass = new Float64Array(nClasses);
   texts.forEach((text, i) => {
-    const c = labels[i];
-    docsPerClass[c]++;
+    const row = weights[i];
+    for (let c = 0; c < nClasses; c++) docsPerClass[c] += row[c];
     for (const w of wordTokens(text)) {
       let id = vocab.get(w);
       if (id === undefined) vocab.set(w, (id = vocab.size));
-      counts[c].set(id, (counts[c].get(id) ?? 0) + 1);
+      for (let c = 0; c < nClasses; c++) if (row[c] > 0) counts[c].set(id, (counts[c].get(id) ?? 0) + row[c]);
     }
   });
 
   // Pass 2: smoothed log probabilities.
   const V = vocab.size;
-  const logPrior = Float64Array.from(docsPerClass, (n) => Math.log(n / texts.length));
+  const totalDocs = docsPerClass.reduce((a, b) => a + b, 0);
+  check(totalDocs > 0, 'trainNaiveBayes: all weights are zero');
+  const logPrior = Float64Array.from(docsPerClass, (n) => Math.log(n / totalDocs));
   const logLikelihood = counts.map((row) => {
     let total = 0;
     for (const n of row.values()) total += n;

@@ -6,7 +6,7 @@ export {
   SEPARATOR_TEXT, SMALL_SET_SCHEDULE, smallSetSchedule, trainClassifier,
 } from './finetune';
 export type { ClassifierEvalPoint, FinetuneCallbacks, FinetuneOptions, FinetuneProgress, FinetuneResult, FinetuneState, TokenInit } from './finetune';
-export { evaluateClassifier, metricsFromProbs, spamBaselines } from './evaluate';
+export { baselineChoices, evaluateClassifier, metricsFromProbs, spamBaselines } from './evaluate';
 export type { ClassifierMetrics } from './evaluate';
 export { labelEfficiencyAt, labelEfficiencyFigure, labelEfficiencyNs, labelEfficiencyTable, readLabelEfficiency, summarizeLabelEfficiency } from './label-efficiency';
 export type { LabelEfficiencyCell, LabelEfficiencyPoint, LabelEfficiencyResults } from './label-efficiency';

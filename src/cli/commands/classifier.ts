@@ -6,7 +6,7 @@ import { CHECKPOINT_FILE, loadCheckpoint, readCheckpointJson, removeCheckpoint, 
 import { BEST_EPOCH_DIR, DEFAULT_BODY_FINETUNE, DEFAULT_FINETUNE, SMALL_SET_SCHEDULE, smallSetSchedule, LABELS, type TokenInit, trainClassifier } from '../../classify/finetune';
 import { encodeForClassifier } from '../../classify/inputs';
 import { evaluateClassifier, spamBaselines } from '../../classify/evaluate';
-import { loadSpam, type SpamTask } from '../../data/spam';
+import { loadSpam, type SpamTask, stratifiedSubset } from '../../data/spam';
 import { check } from '../../errors';
 import { inspectGpt2Folder, isHfFolder } from '../../hf';
 import { BpeTokenizer } from '../../tokenize/bpe';
@@ -128,14 +128,18 @@ registerCommand({
   },
 });
 
-function loadClassifier(dir: string): { json: ReturnType<typeof readCheckpointJson>; tok: BpeTokenizer; task: SpamTask; T: number; bodyChars: number } {
+function loadClassifier(dir: string): { json: ReturnType<typeof readCheckpointJson>; tok: BpeTokenizer; task: SpamTask; T: number; bodyChars: number; trainSize: number; seed: number } {
   const json = readCheckpointJson(dir);
   check(json.kind === 'classifier', `${dir}: a '${json.kind}' checkpoint, not a classifier`);
   const m = json.meta as { task?: unknown; T?: unknown; bodyChars?: unknown };
   check(m.task === 'subject' || m.task === 'subject+body', `${dir}: meta.task must be 'subject' or 'subject+body'`);
   check(Number.isInteger(m.T) && (m.T as number) >= 3 && (m.T as number) <= json.config.blockSize, `${dir}: meta.T must be an integer in [3, blockSize]`);
   check(Number.isInteger(m.bodyChars) && (m.bodyChars as number) >= 0, `${dir}: meta.bodyChars must be a non-negative integer`);
-  return { json, tok: BpeTokenizer.fromJSON(json.tokenizer), task: m.task as SpamTask, T: m.T as number, bodyChars: m.bodyChars as number };
+  // --train-size and --seed of the run, where recorded (older checkpoints: the whole split).
+  const o = (json.meta as { options?: { trainSize?: unknown; seed?: unknown } }).options ?? {};
+  const trainSize = Number.isInteger(o.trainSize) && (o.trainSize as number) > 0 ? o.trainSize as number : 0;
+  const seed = Number.isInteger(o.seed) && (o.seed as number) >= 0 ? o.seed as number : 1;
+  return { json, tok: BpeTokenizer.fromJSON(json.tokenizer), task: m.task as SpamTask, T: m.T as number, bodyChars: m.bodyChars as number, trainSize, seed };
 }
 
 registerCommand({
@@ -152,10 +156,14 @@ registerCommand({
     const { model } = loadCheckpoint(dir);
     const ds = loadSpam();
     const { metrics } = evaluateClassifier(model, c.tok, ds.test, c);
-    const baselines = spamBaselines(ds, c.task, c.bodyChars);
+    // The baselines see exactly the labels the classifier saw: its --train-size subset, drawn
+    // with its seed, or the whole training split.
+    const labelled = c.trainSize ? stratifiedSubset(ds.train, c.trainSize, c.seed) : ds.train;
+    const baselines = spamBaselines(ds, c.task, c.bodyChars, labelled);
     model.dispose();
     return {
       checkpoint: path.resolve(dir), task: c.task, n: metrics.n, accuracy: metrics.accuracy, f1: metrics.f1,
+      trainSize: labelled.length,
       recall: { ham: metrics.recall[0], spam: metrics.recall[1] }, confusion: metrics.confusion,
       baselines: Object.fromEntries(Object.entries(baselines).map(([k, v]) => [k, v.accuracy])),
       baselineF1: Object.fromEntries(Object.entries(baselines).map(([k, v]) => [k, v.f1])),
