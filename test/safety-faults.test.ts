@@ -12,6 +12,7 @@ import { checkEnvironment } from '../src/engine';
 import { InputError } from '../src/errors';
 import { GPT, makeConfig } from '../src/model';
 import { CharTokenizer } from '../src/tokenize';
+import { trainLm } from '../src/train/lm';
 import { assertCleanFailure, cli, cliInProcess, type CliResult, DEAD_PID, PICO_TEXT, ROOT, savePico, weightsFileOf } from './safety-helpers';
 
 /** name → bytes of every file under `dir`, recursively (hidden files included). */
@@ -268,6 +269,34 @@ describe('safety: fault injection (full disks, two writers, kill -9, crafted and
       assertCleanFailure(t, /the input on stdin is longer than the limit of 33,554,432 bytes/, 'tokenize < /dev/zero');
       assertCleanFailure(c, /the input on stdin is longer than the limit of 4,194,304 bytes/, 'classify < /dev/zero');
     } finally { fs.closeSync(zero); }
+  });
+
+  it('the smaller findings: --tiny with --sample-tokens, an unusable LGPT_BENCH_DIR, U+FFFD in --prompt, --mix 0x1, a newline in a path', async () => {
+    assertCleanFailure(await cliInProcess(['bench', '--tiny', '--sample-tokens', '5']), /--tiny samples 24 tokens: --sample-tokens does not apply with it/, 'bench --tiny --sample-tokens');
+    const file = p('a-file');
+    fs.writeFileSync(file, 'x');
+    const saved = process.env.LGPT_BENCH_DIR;
+    process.env.LGPT_BENCH_DIR = path.join(file, 'bench');
+    try {
+      assertCleanFailure(await cliInProcess(['bench', '--tiny', '--save']), /a-file\/bench: cannot lock the folder for writing \(a path component is not a folder\)$/, 'LGPT_BENCH_DIR under a file');
+    } finally {
+      if (saved === undefined) delete process.env.LGPT_BENCH_DIR; else process.env.LGPT_BENCH_DIR = saved;
+    }
+    assertCleanFailure(await cliInProcess(['sample', 'lm', '--checkpoint', trained, '--prompt', 'ab\uFFFDcd']), /--prompt holds U\+FFFD/, 'U+FFFD in --prompt');
+    assertCleanFailure(await cliInProcess(['train', 'lm', '--corpus', 'moby-dick+brown', '--mix', '0x1,0b1', '--out', p('mix')]), /--mix needs 2 non-negative numbers/, '--mix 0x1,0b1');
+    assert.equal(fs.existsSync(p('mix')), false, 'a refused command leaves no folder behind');
+    const odd = p('line\nbreak');
+    fs.writeFileSync(odd, 'x');
+    assertCleanFailure(await cliInProcess(['export', 'lm', '--checkpoint', trained, '--out', path.join(odd, 'sub')]), /line\\nbreak\/sub: .*a path component is a file, not a folder$/, 'a newline in --out');
+  });
+
+  it("the library's trainLm into a folder with a model and our manifest: the manifest that described the old model goes", async () => {
+    const dir = p('lib-train');
+    savePico(dir, { seed: 1 });
+    fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ command: 'x', seed: 1, backend: 'cpu', steps: 9 }));
+    const res = await trainLm(dir, { preset: 'pico', steps: 1, evalEvery: 1, tokenizer: 'char' }, false);
+    res.model.dispose();
+    assert.deepEqual(fs.readdirSync(dir).sort(), [CHECKPOINT_FILE, path.basename(weightsFileOf(dir))].sort());
   });
 
   it('environment variables that would abort TensorFlow are refused first, in one line (even info)', async () => {

@@ -22,7 +22,10 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { InputError } from '../errors';
+import { fsReason } from './fs-reason';
 import { journalPending } from './lock';
+
+export { fsReason };
 
 /** The fs calls a write makes (each one a point where a test may inject a failure). */
 export interface WriteOps {
@@ -47,20 +50,6 @@ let ops: WriteOps = realOps;
 /** Replace some fs calls of the write path (tests only); null restores the real ones. */
 export function setWriteOpsForTesting(o: Partial<WriteOps> | null): void {
   ops = o === null ? realOps : { ...realOps, ...o };
-}
-
-const REASONS: Readonly<Record<string, string>> = {
-  ENOSPC: 'no space left on the device', EDQUOT: 'disk quota exceeded', EROFS: 'read-only filesystem',
-  EACCES: 'permission denied', EPERM: 'permission denied', EIO: 'input/output error', EFBIG: 'file too large for the filesystem',
-  ENOENT: 'no such file or folder', ENOTDIR: 'a path component is not a folder', EISDIR: 'is a folder', ELOOP: 'too many symbolic links',
-  ENAMETOOLONG: 'name too long', EEXIST: 'already exists', EMFILE: 'too many open files', EXDEV: 'on another filesystem',
-};
-
-/** An fs error in a few words for a person, on one line (a path with a newline cannot split it). */
-export function fsReason(e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
-  const text = (err?.code && REASONS[err.code]) ?? String(err?.message ?? e);
-  return text.replace(/\s+/g, ' ').trim();
 }
 
 /** A file could not be written: one line, exit code 2. `code` is the fs error code (ENOSPC, …). */

@@ -20,6 +20,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { InputError } from '../errors';
+import { fsReason } from './fs-reason';
 
 export const LOCK_FILE = '.literate-gpt.lock';
 const BREAK_FILE = `${LOCK_FILE}.break`;
@@ -134,9 +135,7 @@ function removeDeadTemps(dir: string): void {
 
 function describeFsError(dir: string, e: unknown): never {
   if (e instanceof InputError) throw e;
-  const code = (e as NodeJS.ErrnoException).code;
-  const words: Record<string, string> = { ENOSPC: 'no space left on the device', EROFS: 'read-only filesystem', EACCES: 'permission denied', EPERM: 'permission denied', EDQUOT: 'disk quota exceeded' };
-  throw new InputError(`${dir}: cannot lock the folder for writing (${(code && words[code]) ?? String((e as Error).message).split('\n')[0]})`);
+  throw new InputError(`${dir}: cannot lock the folder for writing (${fsReason(e)})`);
 }
 
 function take(dir: string): void {

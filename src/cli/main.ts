@@ -93,7 +93,11 @@ export async function run(argv: readonly string[]): Promise<number> {
     return 0;
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
-    process.stderr.write(`literate-gpt ${name}: ${msg.split('\n')[0]}\n`);
+    // A user error is one line by construction, but a path in it may hold a newline: shown
+    // escaped, so the reason after the path is not lost. Anything else: its first line.
+    // eslint-disable-next-line no-control-regex
+    const line = isUserError(e) ? msg.replace(/[\x00-\x1f\x7f]/g, (c) => JSON.stringify(c).slice(1, -1)) : msg.split('\n')[0];
+    process.stderr.write(`literate-gpt ${name}: ${line}\n`);
     if (!isUserError(e) && process.env.LGPT_DEBUG === '1' && e instanceof Error) process.stderr.write(`${e.stack}\n`);
     return isUserError(e) ? 2 : 1;
   } finally {

@@ -23,6 +23,7 @@ import * as tf from '@tensorflow/tfjs';
 import { CHECKPOINT_FILE } from '../checkpoint/format';
 import { type CheckpointSaveOptions, type LoadedCheckpoint, loadCheckpoint, NonFiniteWeightsError, saveCheckpoint } from '../checkpoint/io';
 import { lockFolder, unlockFolder } from '../checkpoint/lock';
+import { removeStaleManifest } from '../cli/output';
 import { ProgressBar } from '../cli/progress';
 import { Rng, type RngState } from '../engine/random';
 import { InputError } from '../errors';
@@ -201,6 +202,9 @@ export async function runTraining<O, P extends EvalPointBase>(run: TrainRun<O, P
   let savedStep: number | null = ck ? trainer.step : null;
   const save = (): void => {
     if (out === null) return;
+    // A fresh run replacing a model (the library's trainLm into a shipped folder): the manifest
+    // of ours that described the old model goes with it (a user's file is never touched).
+    if (savedStep === null) removeStaleManifest(out);
     state.rng = rng.getState();
     const { elapsedMs: _ms, ...last } = (state.history[state.history.length - 1] ?? {}) as Partial<P> & Record<string, unknown>;
     saveCheckpoint(out, model, { ...task.checkpoint(), optimizer: trainer.optimizer, trainState: state as unknown as Record<string, unknown>, metrics: last as Record<string, number> });

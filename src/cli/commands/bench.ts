@@ -42,9 +42,16 @@ registerCommand({
     check(positional.length === 0, `unexpected argument '${positional[0]}'`);
     // The KV-cache timing needs the prompt and every new token inside the block: refuse a shorter
     // block instead of quietly lengthening it (--tiny samples 24 tokens).
+    check(!(get.bool(flags, 'tiny') && flags['sample-tokens'] !== undefined), '--tiny samples 24 tokens: --sample-tokens does not apply with it');
     const sampleTokens = get.bool(flags, 'tiny') ? 24 : get.num(flags, 'sample-tokens') ?? 256;
     const sampleBlock = get.num(flags, 'sample-block');
     check(sampleBlock === undefined || sampleBlock >= sampleTokens + 1, `--sample-block must be at least the one-token prompt plus --sample-tokens (${sampleTokens + 1}${get.bool(flags, 'tiny') ? ' with --tiny' : ''}), got ${sampleBlock}`);
+    // --save: the folder is checked and locked now, not found unwritable after the whole benchmark.
+    if (get.bool(flags, 'save')) {
+      const dir = benchDir();
+      check(dir.trim() !== '', 'LGPT_BENCH_DIR is empty: unset it or name a folder');
+      lockFolder(dir, { create: true });
+    }
     await initBackend();
     const large = get.str(flags, 'large') ?? 'micro';
     const preset = get.str(flags, 'preset') ?? 'nano';
@@ -68,7 +75,6 @@ registerCommand({
     if (get.bool(flags, 'save')) {
       const dir = benchDir();
       const text = JSON.stringify(result, null, 2) + '\n';
-      lockFolder(dir, { create: true }); // taken before the benchmark too (see checkBenchDir)
       for (const name of ['latest.json', `${result.backend}.json`]) writeFileAtomic(path.join(dir, name), text);
       ctx.log(`saved ${path.join(dir, 'latest.json')} and ${result.backend}.json`);
     }

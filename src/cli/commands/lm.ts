@@ -174,6 +174,8 @@ registerCommand({
     const prompt = get.str(flags, 'prompt');
     check(prompt !== undefined, '--prompt S is required');
     check(prompt.length > 0, '--prompt is empty: give some text to continue');
+    // Node turns bytes that are not UTF-8 in an argument into U+FFFD: say so rather than sample from it.
+    check(!prompt.includes('\uFFFD'), '--prompt holds U+FFFD, the mark of bytes that are not valid UTF-8 (convert the text first, e.g. with iconv -t UTF-8)');
     const lm = openLm(dir);
     const tok = lm.tokenizer;
     const ids = tok.encode(prompt);
