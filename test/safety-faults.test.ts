@@ -118,6 +118,21 @@ describe('safety: fault injection (full disks, two writers, kill -9, crafted and
     });
   });
 
+  it('a bind mount of the input folder as --out is the same folder (device and inode), refused even with --force', async function () {
+    if (!isLinuxRoot) this.skip();
+    const view = p('bind-view');
+    fs.mkdirSync(view);
+    const { status } = require('child_process').spawnSync('mount', ['--bind', trained, view]) as { status: number | null };
+    if (status !== 0) this.skip();
+    try {
+      const before = snapshot(trained);
+      assertCleanFailure(await cliInProcess(['export', 'lm', '--checkpoint', trained, '--out', view, '--force']), /--out .*bind-view is the --checkpoint folder/, 'bind mount');
+      assert.deepEqual(snapshot(trained), before);
+    } finally {
+      require('child_process').spawnSync('umount', [view]);
+    }
+  });
+
   describe('two writers', () => {
     it('a folder locked by a live process: train lm, train image and export lm are refused in one line before any work, nothing written', async () => {
       const dir = p('locked');
