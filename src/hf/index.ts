@@ -6,5 +6,5 @@ export { encodeSafetensors, MAX_HEADER_BYTES, parseSafetensorsHeader, readSafete
 export type { SafetensorsEntry, SafetensorsHeader, TensorToWrite } from './safetensors';
 export { gptConfigFromHf, hfConfigFromGpt, hfTensorName, ourParamName } from './gpt2-config';
 export { bpeFromHfFiles, bpeFromTokenizerJson, bpeToHfFiles, type HfBpeFiles } from './tokenizer-files';
-export { defaultGpt2Dir, gpt2FolderTokenizer, HF_CONFIG_FILE, HF_WEIGHTS_FILE, inspectGpt2Folder, isHfFolder, loadGpt2, type LoadedGpt2 } from './load';
+export { defaultGpt2Dir, GPT2_FETCH_COMMAND, gpt2FolderTokenizer, HF_CONFIG_FILE, HF_WEIGHTS_FILE, inspectGpt2Folder, isHfFolder, loadGpt2, type LoadedGpt2 } from './load';
 export { exportGpt2, gpt2FolderFiles, type ExportedFile } from './export';

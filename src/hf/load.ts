@@ -45,6 +45,12 @@ export function defaultGpt2Dir(): string {
   return process.env.LGPT_GPT2_DIR ?? path.join(__dirname, '..', '..', 'models', 'gpt2');
 }
 
+/**
+ * The one command that fetches GPT-2 small's two files into models/gpt2 (from the project root):
+ * config.json and model.safetensors from the Hugging Face hub, no account or Python needed.
+ */
+export const GPT2_FETCH_COMMAND = 'mkdir -p models/gpt2 && cd models/gpt2 && curl -L --fail --remote-name-all https://huggingface.co/openai-community/gpt2/resolve/main/{config.json,model.safetensors}';
+
 /** True when `dir` looks like a Hugging Face model folder (and not one of our checkpoints). */
 export function isHfFolder(dir: string): boolean {
   return fs.existsSync(path.join(dir, HF_CONFIG_FILE)) && !fs.existsSync(path.join(dir, 'checkpoint.json'));
