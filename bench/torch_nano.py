@@ -16,6 +16,7 @@ torch ≥ 1.13. Two modes:
                                                              # so a caller can interleave runs
 """
 import argparse
+import re
 import json
 import math
 import os
@@ -137,13 +138,27 @@ def timed(model, opt, x, y, n):
     return ms, cpu, loss
 
 
+def kernels():
+    """Which CPU kernels this torch calls: its BLAS, oneDNN (MKL-DNN) and the vector ISA it dispatches to."""
+    cfg = torch.__config__.show()
+    blas = re.search(r'BLAS_INFO=([^,\s]+)', cfg)
+    isa = re.search(r'CPU capability usage: (\S+)', cfg)
+    dnn = re.search(r'MKL-DNN v([\d.]+)', cfg)
+    parts = ['BLAS ' + (blas.group(1) if blas else 'unknown')]
+    if dnn and torch.backends.mkldnn.is_available():
+        parts.append('oneDNN ' + dnn.group(1))
+    if isa:
+        parts.append(isa.group(1))
+    return ', '.join(parts)
+
+
 def main():
     args = ARGS
     torch.set_num_threads(args.threads)
     model, opt, x, y, p = make(args)
     tokens = args.batch * p['block']
     head = dict(torch=torch.__version__, threads=torch.get_num_threads(), preset=args.preset, batch=args.batch,
-                tokensPerStep=tokens, params=sum(q.numel() for q in model.parameters()))
+                tokensPerStep=tokens, params=sum(q.numel() for q in model.parameters()), kernels=kernels())
     timed(model, opt, x, y, args.warmup)
     if not args.serve:
         ms, cpu, loss = timed(model, opt, x, y, args.steps)

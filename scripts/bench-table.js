@@ -59,6 +59,20 @@ function memory(r) {
   return `${verdict}tensors ${p.tensorsStart} → ${p.tensorsEnd}, RSS ${fmt(p.rssKiBPerStep, 1)} KiB/step (${fmt(p.steps)} steps)`;
 }
 
+/** ", best of 1 thread 9,348 / 2 threads 17,301" (or the one count an older result used). */
+function torchThreads(t) {
+  const by = t.tokensPerSecondByThreads;
+  if (by && Object.keys(by).length > 1) return `, best of ${Object.entries(by).map(([n, v]) => `${n} thread${n === '1' ? '' : 's'} ${fmt(v)}`).join(' / ')}`;
+  return `, ${t.threads} thread${t.threads === 1 ? '' : 's'}`;
+}
+
+/** "ours: TensorFlow 2.21.0 C library, oneDNN kernels; PyTorch 2.13.0+cpu: BLAS mkl, oneDNN 3.12.0, AVX512" per backend. */
+function kernelsLine(results) {
+  const parts = results.map((r) => `\`${r.backend}\`: ${r.kernels || 'kernels not recorded'}`
+    + (r.torch && r.torch.available !== false ? `; PyTorch ${r.torch.version}${r.torch.kernels ? `: ${r.torch.kernels}` : r.torch.blas ? ` on ${r.torch.blas}` : ''}` : ''));
+  return ` Kernels: ${parts.join('. ')}.`;
+}
+
 function table(results) {
   const first = results[0];
   const { long, block } = samplingRows(first);
@@ -71,7 +85,7 @@ function table(results) {
   for (const r of results) {
     const s = samplingRows(r);
     const torch = r.torch && r.torch.available !== false && num(r.torch.ratio)
-      ? `${times(r.torch.ratio)}${num(r.torch.cpuRatio) ? ` (${times(r.torch.cpuRatio)})` : ''}; PyTorch ${fmt(r.torch.tokensPerSecond)} tokens/s, ${r.torch.threads} thread${r.torch.threads === 1 ? '' : 's'}`
+      ? `${times(r.torch.ratio)}${num(r.torch.cpuRatio) ? ` (${times(r.torch.cpuRatio)})` : ''}; PyTorch ${r.torch.version || ''} ${fmt(r.torch.tokensPerSecond)} tokens/s${torchThreads(r.torch)}`
       : r.torch && r.torch.available === false ? `— (${r.torch.reason || 'PyTorch unavailable'})` : '—';
     const large = r.trainLarge ? `${fmt(r.trainLarge.tokensPerSecond)} (${r.trainLarge.preset}, MFU ${pct(r.trainLarge.mfu)})` : '—';
     const own = r.peakBackend && r.peakBackend !== r.backend && num(r.mfuBackend)
@@ -96,7 +110,7 @@ function table(results) {
     + ' both paths recompute the whole shifted window for every token. Hence the long-block column (the same shape with a block long enough for the prompt and all new tokens)'
     + ' and the preset\'s own block. Memory: a small model trained for'
     + ' the given number of steps; "no growth" means the same live tensors and tensor bytes at the end as at the start and resident'
-    + ' memory rising by less than 16 KiB per step over the second half.');
+    + ' memory rising by less than 16 KiB per step over the second half.' + kernelsLine(results));
   return lines.join('\n');
 }
 

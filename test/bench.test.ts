@@ -84,3 +84,33 @@ describe('bench', function () {
     assert.equal(r.stderr.trim().split('\n').length, 1);
   });
 });
+
+describe('bench: the PyTorch anchor', () => {
+  it('--torch-threads takes a list of thread counts, refused in one line otherwise', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { parseThreadList } = require('../src/cli/commands/bench') as { parseThreadList(t: string): number[] };
+    assert.deepEqual(parseThreadList('1,2'), [1, 2]);
+    assert.deepEqual(parseThreadList(' 4 '), [4]);
+    for (const bad of ['', '1,,2', '0', '1,1', '2.5', '0x2', '300']) assert.throws(() => parseThreadList(bad), /--torch-threads/, bad);
+  });
+
+  it('prefers the project\'s PyTorch 2.x in .venv over Debian\'s; a missing one says how to install it', function () {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { torchStatus } = require('../src/bench') as typeof import('../src/bench');
+    const missing = torchStatus('/nonexistent/python');
+    assert.equal(missing.available, false);
+    assert.match(missing.reason ?? '', /setup-torch\.js --install/);
+    const venv = path.join(root, '.venv', 'bin', 'python');
+    const venvHasTorch = fs.existsSync(venv) && spawnSync(venv, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
+    if (!venvHasTorch) this.skip(); // CI installs it (scripts/setup-torch.js); elsewhere it is optional
+    const saved = process.env.LGPT_TORCH_PYTHON;
+    delete process.env.LGPT_TORCH_PYTHON;
+    try {
+      const s = torchStatus();
+      assert.equal(s.python, venv);
+      assert.match(s.version ?? '', /^2\./);
+    } finally {
+      if (saved !== undefined) process.env.LGPT_TORCH_PYTHON = saved;
+    }
+  });
+});

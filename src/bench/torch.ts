@@ -3,21 +3,25 @@
  * request, so that the bench can interleave tfjs and PyTorch rounds in one run and report
  * ratios taken back to back (the machine is shared: absolute numbers drift, ratios less so).
  *
- * PyTorch comes from Debian (`apt-get install -y python3-torch`, run by /usr/bin/python3).
- * Debian's torch calls the system BLAS: without OpenBLAS (`libopenblas0-pthread`) the
- * reference BLAS makes it ~15× slower (measured: 142 against ~1,800 tokens/s on nano), so
- * both are installed together.
+ * Which PyTorch: the one a user installs today, a 2.x CPU build from pip, in the project's
+ * `.venv` (`node scripts/setup-torch.js --install`: torch 2.13.0+cpu, with MKL and oneDNN).
+ * `LGPT_TORCH_PYTHON` points at another Python. Debian's `python3-torch` (1.13 on the system
+ * BLAS) is used only when no 2.x is found, and the report names the version: on an AVX-512 Xeon
+ * its batched matmuls ran at 3–10 GFLOP/s, so a ratio against it says little.
  */
 import * as cp from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as readline from 'readline';
 
-export const TORCH_PYTHON = process.env.LGPT_TORCH_PYTHON ?? '/usr/bin/python3';
-const SCRIPT = path.join(__dirname, '..', '..', 'bench', 'torch_nano.py');
+const ROOT = path.join(__dirname, '..', '..');
+const SCRIPT = path.join(ROOT, 'bench', 'torch_nano.py');
+const VENV_PYTHON = path.join(ROOT, '.venv', process.platform === 'win32' ? 'Scripts' : 'bin', process.platform === 'win32' ? 'python.exe' : 'python');
+const SYSTEM_PYTHON = '/usr/bin/python3';
 
 export interface TorchStatus {
   readonly available: boolean;
+  readonly python?: string;
   readonly version?: string;
   /** The BLAS library torch will call, when it can be told (Debian's alternatives link). */
   readonly blas?: string;
@@ -32,29 +36,37 @@ function blasLibrary(): string | undefined {
   }
 }
 
-/** Can `python` import torch? */
-export function torchStatus(python = TORCH_PYTHON): TorchStatus {
-  if (!fs.existsSync(python)) return { available: false, reason: `${python} not found` };
+function torchVersion(python: string): string | null {
+  if (!fs.existsSync(python)) return null;
   const r = cp.spawnSync(python, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8', timeout: 120_000 });
-  if (r.status !== 0) return { available: false, reason: `${python} cannot import torch` };
-  return { available: true, version: r.stdout.trim(), blas: blasLibrary() };
+  return r.status === 0 ? r.stdout.trim() : null;
 }
 
 /**
- * Install Debian's PyTorch and OpenBLAS with apt-get when torch is missing and we may (root,
- * apt-get present). Returns the status afterwards; `log` receives progress lines.
+ * Find the PyTorch to compare with: `LGPT_TORCH_PYTHON`, else the project's .venv, else Debian's
+ * /usr/bin/python3. The first that imports torch wins.
+ */
+export function torchStatus(python?: string): TorchStatus {
+  const candidates = python ? [python] : process.env.LGPT_TORCH_PYTHON ? [process.env.LGPT_TORCH_PYTHON] : [VENV_PYTHON, SYSTEM_PYTHON];
+  for (const py of candidates) {
+    const version = torchVersion(py);
+    if (version !== null) return { available: true, python: py, version, blas: py === SYSTEM_PYTHON ? blasLibrary() : undefined };
+  }
+  return { available: false, reason: `no Python with torch (tried ${candidates.join(', ')}); install PyTorch 2.x with: node scripts/setup-torch.js --install` };
+}
+
+/**
+ * Install PyTorch 2.x (CPU build) into the project's .venv with pip (scripts/setup-torch.js)
+ * when no torch is found and we may. Returns the status afterwards; `log` receives progress lines.
  */
 export function ensureTorch(log: (line: string) => void, install: boolean): TorchStatus {
   const s = torchStatus();
-  const needBlas = s.available && s.blas !== undefined && !/openblas|blis|mkl/.test(s.blas);
-  if ((s.available && !needBlas) || !install) return s;
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (!isRoot || !fs.existsSync('/usr/bin/apt-get')) return { ...s, reason: s.reason ?? 'cannot install (needs root and apt-get)' };
-  const pkgs = needBlas ? ['libopenblas0-pthread'] : ['python3-torch', 'libopenblas0-pthread'];
-  log(`installing ${pkgs.join(' ')} with apt-get (a few minutes, once)…`);
-  const r = cp.spawnSync('apt-get', ['install', '-y', ...pkgs], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, timeout: 1_800_000 });
-  if (r.status !== 0) return { available: false, reason: `apt-get install ${pkgs.join(' ')} failed: ${String(r.stderr).trim().split('\n').pop()}` };
-  return torchStatus();
+  if (s.available || !install || process.env.LGPT_TORCH_PYTHON) return s;
+  log('installing PyTorch 2.x (CPU build) into .venv with pip (about a minute, once)…');
+  const r = cp.spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'setup-torch.js'), '--install'], { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', timeout: 1_800_000 });
+  const after = torchStatus();
+  if (!after.available) return { ...after, reason: `${after.reason}; setup-torch said: ${String(r.stdout).trim().split('\n').pop()}` };
+  return after;
 }
 
 export interface TorchHeader {
@@ -62,6 +74,8 @@ export interface TorchHeader {
   readonly threads: number;
   readonly tokensPerStep: number;
   readonly params: number;
+  /** The kernels it calls, e.g. "BLAS mkl, oneDNN 3.12.0, AVX512". */
+  readonly kernels?: string;
 }
 
 /** A running bench/torch_nano.py --serve. */
@@ -70,8 +84,8 @@ export class TorchReference {
   private readonly lines: AsyncIterableIterator<string>;
   header: TorchHeader | null = null;
 
-  constructor(opts: { preset: string; batch: number; vocab: number; threads: number }) {
-    this.child = cp.spawn(TORCH_PYTHON, [SCRIPT, '--serve', '--preset', opts.preset, '--batch', String(opts.batch),
+  constructor(opts: { python: string; preset: string; batch: number; vocab: number; threads: number }) {
+    this.child = cp.spawn(opts.python, [SCRIPT, '--serve', '--preset', opts.preset, '--batch', String(opts.batch),
       '--vocab', String(opts.vocab), '--threads', String(opts.threads)], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stderr.on('data', () => undefined); // warnings; keep the pipe drained
     this.lines = readline.createInterface({ input: this.child.stdout })[Symbol.asyncIterator]();

@@ -32,8 +32,8 @@ registerCommand({
     'sample-block': { type: 'int', help: 'context length of the model the KV cache is timed on (default 512; at least sample-tokens + 1)', min: 2, max: 65_536 },
     'memory-steps': { type: 'int', help: 'training steps of the memory probe (default 1000; 0 skips)', min: 0, max: 1_000_000 },
     torch: { type: 'boolean', help: 'time the PyTorch reference (bench/torch_nano.py) in the same run' },
-    'install-torch': { type: 'boolean', help: 'with --torch: apt-get install python3-torch if it is missing' },
-    'torch-threads': { type: 'int', help: 'PyTorch threads (default 1)', min: 1, max: 256 },
+    'install-torch': { type: 'boolean', help: 'with --torch: pip-install PyTorch 2.x (CPU build) into .venv if no torch is found' },
+    'torch-threads': { type: 'string', help: 'PyTorch thread counts to time, each in its own process; the best is the anchor (default 1,2)' },
     'no-reference': { type: 'boolean', help: 'skip timing the textbook (pre-optimisation) kernels' },
     save: { type: 'boolean', help: 'write data/bench/latest.json and data/bench/<backend>.json' },
     tiny: { type: 'boolean', help: 'a seconds-long run on a pico model (for tests); timings meaningless' },
@@ -65,7 +65,7 @@ registerCommand({
       ...(flags['sample-tokens'] !== undefined ? { sampleTokens: get.num(flags, 'sample-tokens') } : {}),
       ...(flags['sample-block'] !== undefined ? { sampleBlockSize: get.num(flags, 'sample-block') } : {}),
       ...(flags['memory-steps'] !== undefined ? { memorySteps: get.num(flags, 'memory-steps') } : {}),
-      ...(flags['torch-threads'] !== undefined ? { torchThreads: get.num(flags, 'torch-threads') } : {}),
+      ...(flags['torch-threads'] !== undefined ? { torchThreads: parseThreadList(get.str(flags, 'torch-threads') ?? '') } : {}),
       torch: get.bool(flags, 'torch'),
       installTorch: get.bool(flags, 'install-torch'),
       compareReference: !get.bool(flags, 'no-reference'),
@@ -86,3 +86,13 @@ registerCommand({
       'sampleTokensPerSecondNoCache', 'sampleCacheSpeedup', 'memoryNoGrowth'].map((k) => line(k, r[k])).join('\n');
   },
 });
+
+/** "1,2" → [1, 2]: positive decimal integers up to 256, no repeats. */
+export function parseThreadList(text: string): number[] {
+  const parts = text.split(',').map((x) => x.trim());
+  check(parts.length > 0 && parts.every((x) => /^[0-9]+$/.test(x)), `--torch-threads must be thread counts joined by commas, e.g. 1,2 (got '${text}')`);
+  const n = parts.map(Number);
+  check(n.every((x) => x >= 1 && x <= 256), `--torch-threads: each count must be 1 to 256 (got '${text}')`);
+  check(new Set(n).size === n.length, `--torch-threads: a count is repeated in '${text}'`);
+  return n;
+}
