@@ -4,6 +4,7 @@
 // Bounded: about a minute on two cores (child processes start in ~1-3 s each).
 import { strict as assert } from 'assert';
 import { type ChildProcess, spawn } from 'child_process';
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -23,7 +24,7 @@ function snapshot(dir: string): Map<string, string> {
       const p = path.join(d, f);
       const st = fs.lstatSync(p);
       if (st.isDirectory()) walk(p);
-      else out.set(path.relative(dir, p), st.isFile() ? fs.readFileSync(p).toString('base64') : `(${st.mode})`);
+      else out.set(path.relative(dir, p), st.isFile() ? createHash('sha256').update(fs.readFileSync(p)).digest('hex') : `(${st.mode})`);
     }
   };
   walk(dir);
@@ -115,6 +116,14 @@ describe('safety: fault injection (full disks, two writers, kill -9, crafted and
         assert.equal(t.status, 2, t.stderr);
         assert.match(t.stderr, /^literate-gpt tokenize: cannot write the output to stdout's file \(no space left on the device\); it is incomplete\n$/);
       } finally { fs.closeSync(fdIn); fs.closeSync(fdOut); }
+      // The same disk made read-only: refused before any work, the reason in words, the picture kept.
+      const beforeRo = snapshot(mnt);
+      const { status } = require('child_process').spawnSync('mount', ['-o', 'remount,ro', mnt]) as { status: number | null };
+      if (status === 0) {
+        assertCleanFailure(await cliInProcess(['sample', 'image', '--checkpoint', 'data/checkpoints/image', '--label', '5', '--n', '2', '--png', png]), /digits\.png: cannot write it \(a read-only filesystem\)$/, 'sample image --png on a read-only disk');
+        assertCleanFailure(await cliInProcess(['export', 'lm', '--checkpoint', trained, '--out', out, '--force']), /small-disk\/lm: cannot write into it \(a read-only filesystem\)$/, 'export lm on a read-only disk');
+        assert.deepEqual(snapshot(mnt), beforeRo);
+      }
     });
   });
 
@@ -236,6 +245,18 @@ describe('safety: fault injection (full disks, two writers, kill -9, crafted and
       assertCleanFailure(await cliInProcess(['eval', 'lm', '--checkpoint', dir]), /needs about [\d.]+ GiB, more than this machine's/, 'eval lm');
       assertCleanFailure(await cliInProcess(['train', 'lm', '--init', dir, '--out', p('from-huge'), '--steps', '1']), /needs about [\d.]+ GiB, more than this machine's/, 'train lm --init');
       assert.equal(fs.existsSync(p('from-huge')), false);
+    });
+
+    it('--resume is priced like a fresh run: a checkpoint whose training state asks for 10 million sequences a step is refused up front', async () => {
+      const dir = p('resume-huge-batch');
+      fs.cpSync(trained, dir, { recursive: true });
+      const file = path.join(dir, CHECKPOINT_FILE);
+      const j = JSON.parse(fs.readFileSync(file, 'utf8')) as { trainState: { options: { batchSize: number } } };
+      j.trainState.options.batchSize = 10_000_000;
+      fs.writeFileSync(file, JSON.stringify(j));
+      const before = snapshot(dir);
+      assertCleanFailure(await cliInProcess(['train', 'lm', '--resume', '--out', dir]), /one training step of 10,000,000 sequences .* more than this machine's/, 'train lm --resume');
+      assert.deepEqual(snapshot(dir), before);
     });
 
     it('manifest values out of range (guidance 1e300, 1e9 samples per label) are refused in one line', async () => {
