@@ -10,6 +10,7 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { loadCheckpoint, tokenizerFromJson } from '../src/checkpoint';
 import { loadCorpus } from '../src/data/corpus';
+import { prepareClassifier } from '../src/classify/finetune';
 import { InputError } from '../src/errors';
 import { generate } from '../src/generate';
 import {
@@ -207,6 +208,42 @@ describe('export hf → loadGpt2 (no Python)', () => {
     fs.writeFileSync(w, bytes);
     assert.throws(() => loadGpt2(out), InputError);
     model.dispose();
+  });
+
+  it('refuses integer weights and NaN before the model exists, leaking no tensor', () => {
+    const tok = BpeTokenizer.train('abc abd abe '.repeat(10), 260);
+    const model = new GPT(makeConfig({ preset: 'pico', vocabSize: tok.vocabSize }), { seed: 1 });
+    const out = path.join(tmp(), 'e');
+    exportGpt2(model, tok, out);
+    const w = path.join(out, 'model.safetensors');
+    const good = fs.readFileSync(w);
+    const n = Number(good.readBigUInt64LE(0));
+    const header = good.subarray(8, 8 + n).toString('utf8');
+    fs.writeFileSync(w, Buffer.concat([good.subarray(0, 8), Buffer.from(header.replace('"transformer.ln_f.bias":{"dtype":"F32"', '"transformer.ln_f.bias":{"dtype":"I32"')), good.subarray(8 + n)]));
+    assert.throws(() => loadGpt2(out), /transformer\.ln_f\.bias' is I32, not a floating-point weight/);
+    const bad = Buffer.from(good);
+    fs.writeFileSync(w, good);
+    const e = readSafetensorsHeader(w).entries.get('transformer.ln_f.bias')!;
+    bad.writeFloatLE(NaN, e.begin + 4);
+    fs.writeFileSync(w, bad);
+    const before = tf.memory().numTensors;
+    assert.throws(() => loadGpt2(out), /tensor 'ln_f\.bias' has a non-finite value at index 1/);
+    assert.equal(tf.memory().numTensors, before);
+    model.dispose();
+  });
+
+  it('train classifier --pretrained takes the folder: prepareClassifier adds <s>, <e> and a head to the exported LM', () => {
+    const ck = loadCheckpoint(path.join(ROOT, 'data/checkpoints/lm'));
+    const out = path.join(tmp(), 'lm-hf');
+    exportGpt2(ck.model, ck.tokenizer!, out);
+    const { model, tokenizer } = prepareClassifier(out, 'pretrained', 1);
+    assert.equal(model.config.vocabSize, ck.model.config.vocabSize + 2);
+    assert.equal(tokenizer.vocabSize, ck.model.config.vocabSize + 2);
+    assert.equal(model.nClasses, 2);
+    const row = (m: GPT, i: number): number[] => tf.tidy(() => Array.from(m.params.get('wte')!.slice([i, 0], [1, -1]).dataSync() as Float32Array));
+    assert.deepEqual(row(model, 100), row(ck.model, 100));
+    model.dispose();
+    ck.model.dispose();
   });
 
   it('refuses a classifier and a character tokenizer with one line', () => {

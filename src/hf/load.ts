@@ -26,6 +26,8 @@ import { bpeFromHfFiles, bpeFromTokenizerJson } from './tokenizer-files';
 export const HF_CONFIG_FILE = 'config.json';
 export const HF_WEIGHTS_FILE = 'model.safetensors';
 const MAX_SMALL_FILE = 64 * 1024 * 1024;
+/** The dtypes a weight may be stored in (read as float32). */
+const FLOAT_DTYPES = ['F32', 'F16', 'BF16', 'F64'];
 
 export interface LoadedGpt2 {
   readonly model: GPT;
@@ -86,10 +88,12 @@ export function inspectGpt2Folder(dir: string): { config: GPTConfig; hfConfig: R
     const shape = expected.get(ours);
     if (!shape) throw new InputError(`${file}: unexpected tensor '${e.name.slice(0, 80)}' for a GPT-2 with ${config.nLayer} layers`);
     if (tensors.has(ours)) throw new InputError(`${file}: tensor '${ours}' appears twice (with and without 'transformer.')`);
+    if (!FLOAT_DTYPES.includes(e.dtype)) throw new InputError(`${file}: tensor '${e.name}' is ${e.dtype}, not a floating-point weight`);
     if (e.shape.join() !== shape.join()) throw new InputError(`${file}: tensor '${e.name}' has shape [${e.shape.join(', ')}], config.json implies [${shape.join(', ')}]`);
     tensors.set(ours, e);
   }
   for (const name of expected.keys()) if (!tensors.has(name)) throw new InputError(`${file}: tensor '${name}' (or 'transformer.${name}') is missing`);
+  if (lmHead && !FLOAT_DTYPES.includes(lmHead.dtype)) throw new InputError(`${file}: lm_head.weight is ${lmHead.dtype}, not a floating-point weight`);
   if (lmHead && lmHead.shape.join() !== expected.get('wte')!.join()) throw new InputError(`${file}: lm_head.weight has shape [${lmHead.shape.join(', ')}], not wte's`);
   return { config, hfConfig, tensors, lmHead, file };
 }
