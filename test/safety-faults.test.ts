@@ -106,6 +106,10 @@ describe('safety: fault injection (full disks, two writers, kill -9, crafted and
       assert.deepEqual(snapshot(mnt), before, 'a file on the full disk changed');
       const ck = loadCheckpoint(out);
       ck.model.dispose();
+      // Training whose first save meets the full disk: exit 2 naming the reason, and the folder it
+      // created for the run is gone again (nothing half-written is left).
+      assertFailsAfterWork(await cli(['train', 'lm', '--preset', 'pico', '--steps', '3', '--eval-every', '1', '--out', path.join(mnt, 'fresh')]), /fresh: cannot save the checkpoint \(no space left on the device\); nothing was saved$/, 'train lm on a full disk');
+      assert.deepEqual(snapshot(mnt), before);
       // stdout redirected into a file on the full disk: the output cannot be whole, so exit 2.
       const text = p('text.txt');
       fs.writeFileSync(text, 'Call me Ishmael. '.repeat(20_000));
