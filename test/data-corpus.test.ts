@@ -1,6 +1,8 @@
 import { strict as assert } from 'assert';
 import { InputError } from '../src/errors';
-import { corpusParts, corpusSizes, loadCorpus, loadSpam, toText, unigramBaseline, VAL_FRACTION } from '../src/data';
+import { corpusParts, corpusSizes, encodePart, loadCorpus, loadSpam, SUBJECT_FRAME, toText, unigramBaseline, VAL_FRACTION } from '../src/data';
+import { encodeCorpusTrain } from '../src/train/lm';
+import { SEPARATOR_TEXT } from '../src/classify/finetune';
 import { boundaryNear, holdOutEveryTenth, leakingDocuments, loadCorpusPart, mobyDickText, sotuAddresses, spamLmDocuments, splitMobyDick } from '../src/data/corpus';
 import { contentKey } from '../src/data/spam';
 
@@ -151,4 +153,39 @@ describe('data/corpus', () => {
     assert.throws(() => unigramBaseline([0, 2], [0], 2), InputError);
     assert.throws(() => unigramBaseline([0], [], 2), InputError);
   });
+
+  it('spam-subjects: training subjects framed as the classifier reads them, encoded document by document', function () {
+    this.timeout(60_000);
+    const p = loadCorpusPart('spam-subjects');
+    const ds = loadSpam();
+    assert.deepEqual(p.documents!.train, ds.train.map((e) => e.subject));
+    assert.deepEqual(p.documents!.heldOut, ds.val.map((e) => e.subject), 'held out: the validation subjects (scored only)');
+    const testSubjects = new Set(ds.test.map((e) => e.id));
+    assert.ok(ds.train.every((e) => !testSubjects.has(e.id)));
+    assert.deepEqual([SEPARATOR_TEXT.start, SEPARATOR_TEXT.extract], [SUBJECT_FRAME.start, SUBJECT_FRAME.end], 'the frame is what <s>/<e> copy');
+    assert.equal(p.train, p.documents!.train.map((x) => `\n\n${x}\n`).join(''));
+    // A toy tokenizer: one id per character, except that a run of newlines is one token, so that
+    // encoding the joined text would merge a document's end with the next one's start.
+    const tok = { encode: (t: string): number[] => (t.match(/\n+|[^\n]/g) ?? []).map((c) => (c[0] === '\n' ? 1000 + c.length : c.charCodeAt(0))) };
+    const small = { ...p, documents: { ...p.documents!, train: ['ab', 'c'] } };
+    assert.deepEqual(Array.from(encodePart(tok, small, 'train')), [1002, 97, 98, 1001, 1002, 99, 1001]);
+    assert.deepEqual(tok.encode('\n\nab\n\n\nc\n'), [1002, 97, 98, 1003, 99, 1001], 'what whole-text encoding would have done');
+    // A text part is encoded whole, as before.
+    const text = loadCorpusPart('sotu');
+    assert.deepEqual(Array.from(encodePart(tok, { ...text, train: 'x\n\ny' }, 'train')), tok.encode('x\n\ny'));
+  });
+
+  it('the training ids of a corpus: unchanged for text parts, per part with framed documents', function () {
+    this.timeout(60_000);
+    const tok = { encode: (t: string): number[] => Array.from(t, (c) => c.charCodeAt(0)), vocabSize: 0x10000, decode: () => '' };
+    const moby = loadCorpus('moby-dick');
+    assert.deepEqual(Array.from(encodeCorpusTrain(tok as never, moby).slice(0, 50)), tok.encode(moby.train).slice(0, 50));
+    const both = loadCorpus('sotu+spam-subjects');
+    const ids = encodeCorpusTrain(tok as never, both);
+    const sotuIds = tok.encode(both.parts[0].train.trimEnd());
+    assert.deepEqual(Array.from(ids.slice(0, sotuIds.length)), sotuIds);
+    assert.deepEqual(Array.from(ids.slice(sotuIds.length, sotuIds.length + 2)), [10, 10], 'parts joined by a blank line');
+    assert.equal(ids.length, sotuIds.length + 2 + encodePart(tok, both.parts[1], 'train').length);
+  });
 });
+

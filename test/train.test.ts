@@ -274,6 +274,16 @@ describe('language-model training with checkpoints', () => {
     assert.equal(init.state.options.tokenizer, 'char', "the tokenizer the checkpoint brought, not the options' default");
     [init.model, saved.model].forEach((m) => m.dispose());
     await assert.rejects(() => trainLm(path.join(tmp, 'bad'), { ...opts, corpus: 'moby-dick+sotu', mix: [1] }, false), /mix must be 2 non-negative numbers/);
+    // --reinit: the checkpoint's shape and tokenizer, fresh weights drawn with the seed.
+    const re = await trainLm(path.join(tmp, 'reinit'), { ...opts, steps: 1, lr: 0, minLr: 0, init: path.join(tmp, 'base'), reinit: true, corpus: 'moby-dick' }, false);
+    const base2 = loadCheckpoint(path.join(tmp, 'base'));
+    assert.deepEqual(re.model.config, base2.model.config);
+    assert.deepEqual(re.tokenizer.toJSON(), base2.json.tokenizer);
+    assert.notDeepEqual(Array.from(re.model.params.get(name)!.dataSync()), Array.from(base2.model.params.get(name)!.dataSync()));
+    const fresh = new GPT(base2.model.config, { seed: opts.seed ?? 1 });
+    assert.deepEqual(Array.from(re.model.params.get(name)!.dataSync()), Array.from(fresh.params.get(name)!.dataSync()), 'the weights a fresh model of that seed gets');
+    [re.model, base2.model, fresh].forEach((m) => m.dispose());
+    await assert.rejects(() => trainLm(path.join(tmp, 'bad2'), { ...opts, reinit: true }, false), /reinit needs init/);
   });
 
   it('round-trips a model through a float32 and a float16 checkpoint', () => {

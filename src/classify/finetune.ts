@@ -15,6 +15,7 @@ import { type LoadedCheckpoint, loadCheckpoint, saveCheckpoint } from '../checkp
 import { check, InputError } from '../errors';
 import type { SpamExample, SpamTask } from '../data/spam';
 import { loadSpam, stratifiedSubset, toText } from '../data/spam';
+import { SUBJECT_FRAME } from '../data/corpus';
 import { classifierLogits } from '../model/classifier';
 import { isHfFolder, loadGpt2 } from '../hf/load';
 import { GPT, crossEntropy } from '../model/gpt';
@@ -75,9 +76,10 @@ export type TokenInit = 'random' | 'separators';
  * starts as the blank line encoded on its own, one merged token; inside the pretraining text a
  * blank line before a document is two newline tokens, so this row is a near relative of "a
  * document begins", not that token itself (kept so, since the label-efficiency grid was chosen
- * and run with it).
+ * and run with it). A language model continued on the `spam-subjects` corpus part (data/corpus.ts)
+ * reads every subject in exactly this frame, so after that stage both rows have played their parts.
  */
-export const SEPARATOR_TEXT = { start: '\n\n', extract: '\n' } as const;
+export const SEPARATOR_TEXT = { start: SUBJECT_FRAME.start, extract: SUBJECT_FRAME.end } as const;
 
 /**
  * Defaults: the settings of the shipped subject classifier, chosen on the validation split

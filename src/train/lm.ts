@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { backendInfo } from '../engine/backend';
 import { MAX_WEIGHT_BYTES } from '../checkpoint/format';
 import { tokenizerFromJson } from '../checkpoint/tokenizer';
-import { type Corpus, type CorpusName, type CorpusPart, corpusParts, isCorpusName, loadCorpus } from '../data/corpus';
+import { type Corpus, type CorpusName, type CorpusPart, corpusParts, encodePart, isCorpusName, loadCorpus } from '../data/corpus';
 import { sampleBatch, sampleMixedBatch, sequentialBatches } from '../data/batches';
 import { loadCheckpoint } from '../checkpoint/io';
 import { InputError } from '../errors';
@@ -40,6 +40,11 @@ export interface LmTrainOptions extends LoopOptions {
    * tokenizer and its model shape replace tokenizer, tokenizerVocab, preset and model.
    */
   readonly init?: string;
+  /**
+   * With `init`: keep the checkpoint's tokenizer and shape but start from fresh random weights
+   * (seeded by `seed`): the control that asks what the checkpoint's weights were worth.
+   */
+  readonly reinit?: boolean;
 }
 
 export const DEFAULT_LM_OPTIONS: LmTrainOptions = {
@@ -81,6 +86,8 @@ function checkLmOptions(o: unknown, bad: (what: string) => never): LmTrainOption
     if (!Array.isArray(m) || m.length !== n || !m.every((w) => typeof w === 'number' && Number.isFinite(w) && w >= 0) || !m.some((w) => (w as number) > 0)) bad(`mix must be ${n} non-negative numbers, not all 0, one per corpus part`);
   }
   if (obj.init !== undefined && (typeof obj.init !== 'string' || obj.init.length === 0 || obj.init.length > 4096)) bad('init must be a checkpoint folder');
+  if (obj.reinit !== undefined && typeof obj.reinit !== 'boolean') bad('reinit must be true or false');
+  if (obj.reinit === true && obj.init === undefined) bad('reinit needs init (the checkpoint whose tokenizer and shape to keep)');
   if (obj.tokenizer !== 'char' && obj.tokenizer !== 'bpe') bad("tokenizer must be 'char' or 'bpe'");
   if (typeof obj.preset !== 'string' || !isPreset(obj.preset)) bad('preset must be a preset name');
   if (obj.model !== undefined && (typeof obj.model !== 'object' || obj.model === null || Array.isArray(obj.model))) bad('model must be an object of config overrides');
@@ -127,12 +134,29 @@ export interface PartScore { readonly valLoss: number; readonly bitsPerByte: num
 export function evaluateCorpusParts(model: GPT, tokenizer: Tokenizer, corpus: Corpus, batchSize = 32): Partial<Record<CorpusPart, PartScore>> {
   const out: Partial<Record<CorpusPart, PartScore>> = {};
   for (const p of corpus.parts) {
-    const ids = Int32Array.from(tokenizer.encode(p.heldOut));
+    const ids = encodePart(tokenizer, p, 'heldOut');
     const bytes = Buffer.byteLength(p.heldOut, 'utf8');
     const valLoss = evaluateLm(model, ids, batchSize);
     out[p.name] = { valLoss, bitsPerByte: bitsPerByte(valLoss, ids.length, bytes), tokens: ids.length, bytes, heldOut: p.heldOutWhat };
   }
   return out;
+}
+
+/**
+ * The whole training text's ids. Text parts are encoded as the joined text, as always; when a
+ * part is made of framed documents (spam-subjects), each part is encoded on its own
+ * (encodePart) and the parts are joined by the blank line that joins them in the text.
+ */
+export function encodeCorpusTrain(tokenizer: Tokenizer, corpus: Corpus): Int32Array {
+  if (!corpus.parts.some((p) => p.documents)) return Int32Array.from(tokenizer.encode(corpus.train));
+  const join = tokenizer.encode('\n\n');
+  const out: number[] = [];
+  corpus.parts.forEach((p, k) => {
+    if (k > 0) out.push(...join);
+    const ids = p.documents ? encodePart(tokenizer, p, 'train') : Int32Array.from(tokenizer.encode(p.train.trimEnd()));
+    for (const id of ids) out.push(id);
+  });
+  return Int32Array.from(out);
 }
 
 /** Bits per UTF-8 byte of a text, from a per-token loss and the text's token/byte counts. */
@@ -166,10 +190,15 @@ export async function trainLm(out: string, opts: Partial<LmTrainOptions>, resume
         throw new InputError(`${o.init}: not a language-model checkpoint with a tokenizer (kind '${ck.json.kind}')`);
       }
       ({ model, tokenizer } = ck as unknown as { model: GPT; tokenizer: Tokenizer & { toJSON(): unknown } });
+      if (o.reinit) {
+        const fresh = new GPT(model.config, { seed: o.seed });
+        model.dispose();
+        model = fresh;
+      }
       // Record the tokenizer actually used, not the command line's default.
       const kind = tokenizer instanceof BpeTokenizer ? 'bpe' : 'char';
       state = newTrainState({ ...o, tokenizer: kind, tokenizerVocab: kind === 'bpe' ? tokenizer.vocabSize : o.tokenizerVocab }, o.seed, loopSettings(o));
-      log(`init: weights and ${tokenizer.vocabSize}-token tokenizer from ${o.init} (${model.numParams().toLocaleString('en')} parameters; --preset, --tokenizer, --vocab and model flags do not apply)`);
+      log(`init: ${o.reinit ? 'fresh random weights (--reinit) with the shape' : 'weights'} and ${tokenizer.vocabSize}-token tokenizer from ${o.init} (${model.numParams().toLocaleString('en')} parameters; --preset, --tokenizer, --vocab and model flags do not apply)`);
     } else {
       // Check the model's shape and size before the (possibly slow) tokenizer is trained: the
       // vocabulary is not known yet, so use the largest it can be.
@@ -189,8 +218,8 @@ export async function trainLm(out: string, opts: Partial<LmTrainOptions>, resume
   const corpus = loadCorpus(o.corpus);
   // With a mix, each part is encoded on its own and batches draw from the parts by share;
   // otherwise windows are drawn from the whole training text (the parts by size).
-  const partIds = o.mix ? corpus.parts.map((p) => Int32Array.from(tokenizer.encode(p.train))) : null;
-  const trainIds = partIds ? new Int32Array(0) : Int32Array.from(tokenizer.encode(corpus.train));
+  const partIds = o.mix ? corpus.parts.map((p) => encodePart(tokenizer, p, 'train')) : null;
+  const trainIds = partIds ? new Int32Array(0) : encodeCorpusTrain(tokenizer, corpus);
   const valIds = Int32Array.from(tokenizer.encode(corpus.val));
   const valBytes = Buffer.byteLength(corpus.val, 'utf8');
   const mixSum = o.mix ? o.mix.reduce((a, b) => a + b, 0) : 1;

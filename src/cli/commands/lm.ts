@@ -28,6 +28,7 @@ registerCommand({
     corpus: { type: 'string', help: `training text: ${CORPUS_PARTS.join(', ')} or parts joined by + (moby-dick+brown+spam); validation is always Moby Dick's last 10 %` },
     mix: { type: 'string', help: 'shares of the corpus parts in each batch, in order, e.g. 0.4,0.3,0.3 (default: by size)' },
     init: { type: 'string', help: 'start from this language-model checkpoint: its weights, tokenizer and shape (continued pretraining)' },
+    reinit: { type: 'boolean', help: 'with --init: its tokenizer and shape, but fresh random weights (the control for what its weights are worth)' },
     tokenizer: { type: 'string', help: 'char or bpe (default char)', choices: ['char', 'bpe'] },
     vocab: { type: 'int', help: 'BPE vocabulary size (default 2048)', min: 257, max: 65536 },
   },
@@ -63,11 +64,13 @@ registerCommand({
       check(mix.length === nParts && parts.every(isDecimal) && mix.every((w) => Number.isFinite(w) && w >= 0) && mix.some((w) => w > 0), `--mix needs ${nParts} non-negative numbers separated by commas (one per part of '${corpusName}'), got '${mixFlag}'`);
     }
     const init = get.str(flags, 'init');
+    check(!get.bool(flags, 'reinit') || init !== undefined, '--reinit needs --init (the checkpoint whose tokenizer and shape to keep)');
     await initBackend();
     const opts: Partial<LmTrainOptions> = {
       corpus: corpusName,
       ...(mix ? { mix } : {}),
       ...(init !== undefined ? { init: path.resolve(init) } : {}),
+      ...(get.bool(flags, 'reinit') ? { reinit: true } : {}),
       tokenizer: (get.str(flags, 'tokenizer') ?? 'char') as 'char' | 'bpe',
       tokenizerVocab: get.num(flags, 'vocab') ?? DEFAULT_LM_OPTIONS.tokenizerVocab,
       preset: (get.str(flags, 'preset') ?? 'nano') as LmTrainOptions['preset'],
