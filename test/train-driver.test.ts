@@ -98,6 +98,12 @@ describe('the training driver, through every train command (CLI, pico models)', 
       const out = JSON.parse(resumed.stdout) as Record<string, number>;
       console.log(`      SIGINT after step 1: stopped at step ${stopped.steps}, exit ${secs.toFixed(1)} s after the signal; resumed: ${c.numbers.map((k) => `${k} ${out[k]}`).join(', ')}`);
       for (const k of c.numbers) assert.ok(Math.abs(out[k] - refOut[k]) < 1e-6, `${k}: ${out[k]} resumed vs ${refOut[k]} uninterrupted`);
+      if (c.name === 'classifier') {
+        // The manifest names the command that started the run, and the --resume line that finished it.
+        const m = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { command: string; resumedWith: string };
+        assert.equal(m.command, ['literate-gpt', ...c.args(dir)].join(' '));
+        assert.equal(m.resumedWith, `literate-gpt train classifier --resume --out ${dir} --json`);
+      }
     });
 
     it(`train ${c.name}: a NaN loss exits 2 with one line and keeps the last good checkpoint; a damaged train state is refused`, async () => {

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { backendInfo, initBackend } from '../../engine';
 import { CHECKPOINT_FILE, loadCheckpoint, readCheckpointJson, removeCheckpoint, saveCheckpoint, writeFileAtomic } from '../../checkpoint';
-import { BEST_EPOCH_DIR, DEFAULT_BODY_FINETUNE, DEFAULT_FINETUNE, SMALL_SET_SCHEDULE, smallSetSchedule, LABELS, type TokenInit, trainClassifier } from '../../classify/finetune';
+import { BEST_EPOCH_DIR, DEFAULT_BODY_FINETUNE, DEFAULT_FINETUNE, type FinetuneOptions, SMALL_SET_SCHEDULE, smallSetSchedule, LABELS, type TokenInit, trainClassifier } from '../../classify/finetune';
 import { encodeForClassifier } from '../../classify/inputs';
 import { evaluateClassifier, spamBaselines } from '../../classify/evaluate';
 import { loadSpam, type SpamTask, stratifiedSubset } from '../../data/spam';
@@ -14,6 +14,9 @@ import { get } from '../args';
 import { registerCommand } from '../commands';
 import { checkCheckpointOut, removeStaleManifest, replaceManifest } from '../output';
 import { checkCheckpointStepFits, checkStepFits } from '../resources';
+
+/** The command line as typed (for manifests). */
+const commandLine = (): string => ['literate-gpt', ...process.argv.slice(2)].join(' ');
 
 /** The shipped checkpoints, found from the project (not the current folder: `classify` works from anywhere). */
 const PROJECT = path.join(__dirname, '..', '..', '..');
@@ -84,6 +87,9 @@ registerCommand({
         saveEvery: get.num(flags, 'save-every') ?? DEFAULT_FINETUNE.saveEvery,
         ...(get.str(flags, 'token-init') === undefined ? {} : { tokenInit: get.str(flags, 'token-init') as TokenInit }),
       };
+      // The command that started the run travels in its options, so that a resumed run's
+      // manifest records it (and not the --resume line that finished it).
+      o = { ...o, command: commandLine() } as FinetuneOptions;
       const trainSize = get.num(flags, 'train-size');
       if (trainSize !== undefined) {
         // A small set trains for a fixed number of steps (--steps, else SMALL_SET_SCHEDULE), not epochs.
@@ -114,7 +120,8 @@ registerCommand({
     saveCheckpoint(out, model, { kind: 'classifier', tokenizer: tokenizer.toJSON(), dtype: 'float16', meta: json.meta, metrics });
     removeCheckpoint(path.join(out, BEST_EPOCH_DIR)); // its two files only: anything else there stays
     const manifest = {
-      command: `literate-gpt train classifier ${process.argv.slice(4).join(' ')}`.trim(),
+      command: typeof (o as { command?: unknown }).command === 'string' ? (o as { command?: string }).command : resuming ? null : commandLine(),
+      ...(resuming ? { resumedWith: commandLine() } : {}),
       seed: o.seed, backend: backendInfo().backend, wallSeconds, trainSeconds: res.state.elapsedMs / 1000, steps: res.steps, options: o,
       valAccuracyPerEpoch: res.valAccuracy, bestEpoch: res.bestEpoch + 1,
       test: test.metrics, created: new Date().toISOString(),
