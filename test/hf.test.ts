@@ -186,6 +186,12 @@ describe('export hf → loadGpt2 (no Python)', () => {
     assert.equal(maxAbsDiff(logitsOf(back.model, ids), logitsOf(model, ids)), 0);
     assert.deepEqual(back.tokenizer!.encode('the cat sat'), tok.encode('the cat sat'));
     assert.throws(() => exportGpt2(model, tok, out), /not an empty folder/);
+    const broken = path.join(tmp(), 'broken-link');
+    fs.symlinkSync(path.join(tmp(), 'nowhere'), broken);
+    assert.throws(() => exportGpt2(model, tok, broken), /not an empty folder \(a link/);
+    const file = path.join(tmp(), 'a-file');
+    fs.writeFileSync(file, 'x');
+    assert.throws(() => exportGpt2(model, tok, path.join(file, 'under')), /cannot write the folder \((ENOTDIR|EEXIST)\); nothing was written/);
     back.model.dispose();
     model.dispose();
   });

@@ -53,19 +53,25 @@ export function gpt2FolderFiles(model: GPT, tokenizer: Tokenizer): Map<string, B
  * @example lg.exportGpt2(model, tokenizer, 'out/hf-lm')
  */
 export function exportGpt2(model: GPT, tokenizer: Tokenizer, out: string): ExportedFile[] {
-  if (fs.existsSync(out) && (!fs.statSync(out).isDirectory() || fs.readdirSync(out).length > 0)) {
-    throw new InputError(`${out}: exists and is not an empty folder; export hf writes a new folder`);
+  let st: fs.Stats | null = null;
+  try { st = fs.lstatSync(out); } catch { /* a new folder */ }
+  if (st && (!st.isDirectory() || fs.readdirSync(out).length > 0)) {
+    throw new InputError(`${out}: exists and is not an empty folder (a link, a file or a folder with files); export hf writes a new folder`);
   }
   const files = gpt2FolderFiles(model, tokenizer);
   const parent = path.dirname(path.resolve(out));
-  fs.mkdirSync(parent, { recursive: true });
-  const tmp = fs.mkdtempSync(path.join(parent, `.${path.basename(out)}.tmp-`));
+  let tmp: string | null = null;
   try {
+    fs.mkdirSync(parent, { recursive: true });
+    tmp = fs.mkdtempSync(path.join(parent, `.${path.basename(out)}.tmp-`));
     for (const [name, bytes] of files) fs.writeFileSync(path.join(tmp, name), bytes);
-    if (fs.existsSync(out)) fs.rmdirSync(out); // empty (checked above): rmdir refuses anything else
+    if (st) fs.rmdirSync(out); // empty (checked above): rmdir refuses anything else
     fs.renameSync(tmp, out);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new InputError(`${out}: cannot write the folder (${err.code ?? err.message.split('\n')[0]}); nothing was written`);
   } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   }
   return [...files].map(([name, b]) => ({ name, bytes: b.length }));
 }
