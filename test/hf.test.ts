@@ -278,6 +278,10 @@ describe('literate-gpt export hf / sample lm on a Hugging Face folder', () => {
     const [a, b] = await Promise.all([cli(['sample', 'lm', '--checkpoint', out, ...args]), cli(['sample', 'lm', '--checkpoint', 'data/checkpoints/lm', ...args])]);
     assert.equal(a.status, 0, a.stderr);
     assert.equal(JSON.parse(a.stdout).text, JSON.parse(b.stdout).text);
+    // eval lm reads the folder too: the same weights, the same validation loss.
+    const [ea, eb] = await Promise.all([cli(['eval', 'lm', '--checkpoint', out, '--json']), cli(['eval', 'lm', '--checkpoint', 'data/checkpoints/lm', '--json'])]);
+    assert.equal(ea.status, 0, ea.stderr);
+    assert.ok(Math.abs(JSON.parse(ea.stdout).valLoss - JSON.parse(eb.stdout).valLoss) < 1e-6, `${ea.stdout} vs ${eb.stdout}`);
   });
 
   it('refuses with one line and writes nothing: a classifier, an image model, a non-empty --out, a damaged safetensors header', async () => {
