@@ -50,8 +50,11 @@ const MODELS = {
   moby: { name: 'pretrained (Moby Dick LM)', pretrained: 'data/checkpoints/lm', init: 'pretrained' },
   scratch: { name: 'from scratch', pretrained: 'data/checkpoints/lm', init: 'scratch' },
   nb: { name: 'naive Bayes', pretrained: null, init: null },
+  // The broad LM continued on the task's unlabelled subjects (issue 25's stage 2); the few-label
+  // protocol (scripts/few-label-protocol.js) chooses its fixed step count from this model's cells.
+  task: { name: 'pretrained (task-adapted LM)', pretrained: 'data/checkpoints/lm-task', init: 'pretrained' },
 };
-const models = opt('models', Object.keys(MODELS).join(',')).split(',');
+const models = opt('models', 'broad,moby,scratch,nb').split(',');
 for (const m of models) if (!MODELS[m]) throw new Error(`unknown model '${m}' (expected ${Object.keys(MODELS).join(', ')})`);
 for (const n of ns) if (!N_ALL.includes(n) && !/^\d+$/.test(n)) throw new Error(`bad N '${n}'`);
 

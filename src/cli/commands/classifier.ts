@@ -45,6 +45,7 @@ registerCommand({
     force: { type: 'boolean', help: 'replace the classifier already in --out (never another kind)' },
     resume: { type: 'boolean', help: 'continue the run whose checkpoint is in --out' },
     minutes: { type: 'number', help: 'stop after this many minutes (the LR schedule is fitted to it)', min: 0.01, max: 100_000 },
+    keep: { type: 'string', help: 'best (default: the validation split picks the best evaluation\'s weights) or last (no validation label chooses anything: the last step\'s weights, one evaluation at the end for the record)', choices: ['best', 'last'] },
     'train-size': { type: 'int', help: `fine-tune on a class-stratified subset of N training examples drawn with --seed (validation and test unchanged); default schedule ${SMALL_SET_SCHEDULE.steps} steps, validation every ${SMALL_SET_SCHEDULE.evalEvery}, best kept`, min: 1, max: 10_000_000 },
     'token-init': { type: 'string', help: "how <s> and <e> start: random (default, GPT-1's new rows) or separators (copies of the blank line and the newline, the tokens that start a document and end a subject in pretraining)", choices: ['random', 'separators'] },
     'save-every': { type: 'int', help: `checkpoint every N steps, besides each epoch's end (default ${DEFAULT_FINETUNE.saveEvery})`, min: 1, max: 10_000_000 },
@@ -95,6 +96,14 @@ registerCommand({
         // A small set trains for a fixed number of steps (--steps, else SMALL_SET_SCHEDULE), not epochs.
         const sched = smallSetSchedule(trainSize, o.batchSize, get.num(flags, 'steps') ?? SMALL_SET_SCHEDULE.steps);
         o = { ...o, trainSize, epochs: get.num(flags, 'epochs') ?? sched.epochs, maxSteps: sched.maxSteps, evalEvery: sched.evalEvery };
+      }
+      // --keep last: a fixed recipe that no validation label chooses anything in (the few-label
+      // protocol): one evaluation at the very end, for the record, and the last step's weights.
+      const keep = get.str(flags, 'keep') ?? 'best';
+      check(keep === 'best' || keep === 'last', `--keep must be best or last, got '${keep}'`);
+      if (keep === 'last') {
+        check(o.maxSteps > 0, '--keep last needs a fixed number of steps (--steps, or --train-size)');
+        o = { ...o, evalEvery: o.maxSteps };
       }
       // One step must fit in memory: the pretrained shape, its context lengthened to --context.
       checkStepFits({ ...lmJson.config, blockSize: Math.max(lmJson.config.blockSize, context ?? 0) }, o.batchSize, o.T);
@@ -153,7 +162,10 @@ registerCommand({
   name: 'eval classifier',
   summary: 'test accuracy, spam F1 and baselines of a fine-tuned classifier',
   usage: 'literate-gpt eval classifier --checkpoint DIR [--json]',
-  flags: { checkpoint: { type: 'string', help: 'classifier checkpoint folder' } },
+  flags: {
+    checkpoint: { type: 'string', help: 'classifier checkpoint folder' },
+    predictions: { type: 'boolean', help: 'also print the predicted class of every test example, in the split\'s order (for paired comparisons)' },
+  },
   async run({ flags, positional }) {
     check(positional.length === 0, `unexpected argument '${positional[0]}'`);
     const dir = get.str(flags, 'checkpoint');
@@ -162,7 +174,7 @@ registerCommand({
     await initBackend();
     const { model } = loadCheckpoint(dir);
     const ds = loadSpam();
-    const { metrics } = evaluateClassifier(model, c.tok, ds.test, c);
+    const { metrics, probs } = evaluateClassifier(model, c.tok, ds.test, c);
     // The baselines see exactly the labels the classifier saw: its --train-size subset, drawn
     // with its seed, or the whole training split.
     const labelled = c.trainSize ? stratifiedSubset(ds.train, c.trainSize, c.seed) : ds.train;
@@ -174,6 +186,7 @@ registerCommand({
       recall: { ham: metrics.recall[0], spam: metrics.recall[1] }, confusion: metrics.confusion,
       baselines: Object.fromEntries(Object.entries(baselines).map(([k, v]) => [k, v.accuracy])),
       baselineF1: Object.fromEntries(Object.entries(baselines).map(([k, v]) => [k, v.f1])),
+      ...(get.bool(flags, 'predictions') ? { predictions: probs.map((p) => (p[1] > p[0] ? 1 : 0)) } : {}),
     };
   },
 });

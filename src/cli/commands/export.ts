@@ -82,7 +82,9 @@ registerCommand({
         validation: { tokens: valIds.length, bytes: valBytes, text: 'the last 10 % of Moby Dick' },
         valLoss,
         bitsPerByte: bpb,
-        ...(state.options.init ? { init: state.options.init } : {}),
+        // The folder it started from, relative to the current folder where it lies inside it (as
+        // the recorded command names it), so a shipped manifest does not carry this machine's path.
+        ...(state.options.init ? { init: displayPath(state.options.init) } : {}),
         ...(state.options.mix ? { mix: state.options.mix } : {}),
         ...(perPart ? {
           corpusSizes: corpusSizes(corpus),
@@ -99,3 +101,9 @@ registerCommand({
     }
   },
 });
+
+/** `p` relative to the current folder when it lies inside it, else as it is. */
+function displayPath(p: string): string {
+  const rel = path.relative(process.cwd(), p);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : p;
+}

@@ -1,0 +1,206 @@
+#!/usr/bin/env node
+// The honest few-label protocol (issue 25): spam-subject test accuracy and spam F1 at N labelled
+// examples, for every method the same way, with paired seeds and paired bootstrap intervals.
+//
+// The protocol, in one paragraph. For a seed s and a size N, every method sees the same N
+// labelled training subjects (lg.stratifiedSubset(train, N, s), the subset `train classifier
+// --train-size N --seed s` draws) and nothing else labelled: no early stopping, no choice on the
+// 540 validation labels. Each Transformer arm trains for a fixed number of steps and keeps the last
+// weights (`--keep last`); that number, per arm and N, was chosen once, before these seeds, on the
+// mean validation curve of seeds 1-3 (STEPS below says where each came from), which is the same
+// search for every arm. The baselines choose their one hyperparameter by 5-fold cross-validation
+// inside the N labels (src/baselines/select.ts). Seeds 4-13 were never used to choose anything.
+// Test predictions are kept per cell, so that each method's difference from the reference arm is
+// given with a paired bootstrap 95 % interval over seeds and test subjects (lg.pairedBootstrap).
+//
+// Resumable: a cell already in the results file is skipped; the file is rewritten after each cell.
+//
+// Usage: npm run build && node scripts/few-label-protocol.js [--n 32,128] [--seeds 4-13]
+//        [--arms task,broad,scratch,nb,lr,nbem] [--reference task] [--results FILE] [--dry-run]
+'use strict';
+const cp = require('child_process');
+const fs = require('fs');
+const path = require('path');
+const { cliJson: cli } = require('./lib/cli-json');
+
+const ROOT = path.join(__dirname, '..');
+const argv = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : dflt;
+};
+/** "4-13" or "4,5,6" → [4, 5, …]. */
+function seedList(text) {
+  const m = /^(\d+)-(\d+)$/.exec(text);
+  if (m) return Array.from({ length: Number(m[2]) - Number(m[1]) + 1 }, (_, i) => Number(m[1]) + i);
+  return text.split(',').map(Number);
+}
+const ns = opt('n', '32,128').split(',').map(Number);
+const seeds = seedList(opt('seeds', '4-13'));
+const reference = opt('reference', 'task');
+const file = path.resolve(ROOT, opt('results', 'data/results/few-label-protocol.json'));
+const dryRun = argv.includes('--dry-run');
+
+// The Transformer arms. `pretrained`: the LM checkpoint (for scratch only its tokenizer and shape).
+const GPT_ARMS = {
+  task: { name: 'pretrained, then the task\'s own text (stage 2)', pretrained: 'data/checkpoints/lm-task', init: 'pretrained' },
+  broad: { name: 'pretrained (broad LM)', pretrained: 'data/checkpoints/lm-broad', init: 'pretrained' },
+  scratch: { name: 'from scratch', pretrained: 'data/checkpoints/lm-broad', init: 'scratch' },
+};
+const BASELINE_ARMS = {
+  nb: 'naive Bayes (α = 1)',
+  lr: 'logistic regression, words + bigrams (C by 5-fold CV in the N labels)',
+  nbem: 'naive Bayes + EM over the unlabelled training subjects (λ by 5-fold CV in the N labels)',
+};
+const arms = opt('arms', [...Object.keys(GPT_ARMS), ...Object.keys(BASELINE_ARMS)].join(',')).split(',');
+for (const a of arms) if (!GPT_ARMS[a] && !BASELINE_ARMS[a]) throw new Error(`unknown arm '${a}'`);
+
+// Fixed steps per arm and N, chosen once on seeds 1-3's mean validation accuracy (evaluated every
+// 10 steps over 200): broad and scratch from data/results/label-efficiency.json (broad: best mean
+// at step 120 for N = 32, 40 for N = 128; scratch: 10 and 20); task from the same search run on it
+// (data/results/few-label-choice.json, written by scripts/label-efficiency.js --models task).
+const STEPS = {
+  broad: { 32: 120, 128: 40 },
+  scratch: { 32: 10, 128: 20 },
+  task: { 32: null, 128: null }, // filled from few-label-choice.json below
+};
+const CHOICE_FILE = path.join(ROOT, 'data', 'results', 'few-label-choice.json');
+if (fs.existsSync(CHOICE_FILE)) {
+  const choice = JSON.parse(fs.readFileSync(CHOICE_FILE, 'utf8'));
+  for (const n of [32, 128]) {
+    const curves = Object.values(choice.cells).filter((c) => c.key === 'task' && c.n === n && [1, 2, 3].includes(c.seed)).map((c) => c.valAccuracyPerEvaluation);
+    if (curves.length < 3) continue;
+    const L = Math.min(...curves.map((c) => c.length));
+    const mean = Array.from({ length: L }, (_, i) => curves.reduce((a, c) => a + c[i], 0) / curves.length);
+    STEPS.task[n] = 10 * (mean.indexOf(Math.max(...mean)) + 1);
+  }
+}
+const TASK_ARGS = ['--task', 'subject', '--seq', '48', '--lr', '1e-3', '--dropout', '0', '--lambda', '0.5', '--token-init', 'separators'];
+
+let lg = null;
+let spam = null;
+const api = () => {
+  lg ??= require(path.join(ROOT, 'dist'));
+  spam ??= lg.loadSpam();
+  return { lg, spam };
+};
+
+const results = fs.existsSync(file)
+  ? JSON.parse(fs.readFileSync(file, 'utf8'))
+  : { created: new Date().toISOString(), task: 'subject', protocol: fs.readFileSync(__filename, 'utf8').split('\n').slice(1, 15).map((l) => l.replace(/^\/\/ ?/, '')).join(' ').trim(), cells: {} };
+
+function save() {
+  if (fs.existsSync(file)) {
+    const onDisk = JSON.parse(fs.readFileSync(file, 'utf8'));
+    for (const [id, c] of Object.entries(onDisk.cells ?? {})) if (!results.cells[id]) results.cells[id] = c;
+  }
+  results.updated = new Date().toISOString();
+  results.steps = STEPS;
+  results.summary = summarize();
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}`;
+  fs.writeFileSync(tmp, JSON.stringify(results, null, 1) + '\n');
+  fs.renameSync(tmp, file);
+}
+
+function baselineCell(key, n, seed) {
+  const { lg, spam } = api();
+  const t0 = Date.now();
+  const labelled = lg.stratifiedSubset(spam.train, n, seed);
+  const text = (e) => lg.toText(e, 'subject', lg.DEFAULT_BODY_CHARS);
+  const x = labelled.map(text);
+  const y = labelled.map((e) => e.label);
+  let model;
+  let chosen = null;
+  if (key === 'nb') model = lg.trainNaiveBayes(x, y);
+  else if (key === 'lr') {
+    chosen = lg.crossValidate(x, y, lg.BASELINE_GRIDS.logisticC, (a, b, c) => lg.trainLogisticRegression(a, b, { C: c })).best;
+    model = lg.trainLogisticRegression(x, y, { C: chosen });
+  } else {
+    const seen = new Set(labelled.map((e) => e.id));
+    const unlabelled = spam.train.filter((e) => !seen.has(e.id)).map(text);
+    chosen = lg.crossValidate(x, y, lg.BASELINE_GRIDS.emLambda, (a, b, l) => lg.trainNaiveBayesEm(a, b, unlabelled, { lambda: l })).best;
+    model = lg.trainNaiveBayesEm(x, y, unlabelled, { lambda: chosen });
+  }
+  const predictions = spam.test.map((e) => model.predict(text(e)));
+  const labels = spam.test.map((e) => e.label);
+  return { chosen, accuracy: lg.accuracy(labels, predictions), f1: lg.f1(labels, predictions), predictions: predictions.join(''), wallSeconds: (Date.now() - t0) / 1000 };
+}
+
+function gptCell(key, n, seed) {
+  const arm = GPT_ARMS[key];
+  const steps = STEPS[key][n];
+  if (!steps) { console.error(`skipping ${key} N=${n}: no fixed step count chosen yet`); return null; }
+  const out = path.join('out', 'few-label', `${key}-n${n}-seed${seed}`);
+  const train = ['train', 'classifier', ...TASK_ARGS, '--init', arm.init, '--pretrained', arm.pretrained, '--seed', String(seed), '--train-size', String(n), '--steps', String(steps), '--keep', 'last', '--out', out, '--force'];
+  const evalCmd = ['eval', 'classifier', '--checkpoint', out, '--predictions'];
+  console.error(`\n== ${arm.name}, N = ${n}, seed ${seed}\n$ literate-gpt ${train.join(' ')}`);
+  if (dryRun) return null;
+  const t0 = Date.now();
+  const tr = cli(train);
+  const ev = cli(evalCmd);
+  return {
+    command: `literate-gpt ${train.join(' ')} && literate-gpt ${evalCmd.join(' ')}`, steps: tr.steps,
+    accuracy: ev.accuracy, f1: ev.f1, predictions: ev.predictions.join(''), trainSeconds: tr.wallSeconds, wallSeconds: (Date.now() - t0) / 1000,
+  };
+}
+
+/** Per N and arm: mean and sd over seeds; each arm against the reference with paired intervals. */
+function summarize() {
+  const { lg, spam } = api();
+  const labels = spam.test.map((e) => e.label);
+  const cells = Object.values(results.cells);
+  const out = [];
+  for (const n of [...new Set(cells.map((c) => c.n))].sort((a, b) => a - b)) {
+    const ref = new Map(cells.filter((c) => c.n === n && c.key === reference).map((c) => [c.seed, c]));
+    for (const key of [...new Set(cells.filter((c) => c.n === n).map((c) => c.key))]) {
+      const mine = cells.filter((c) => c.n === n && c.key === key).sort((a, b) => a.seed - b.seed);
+      const acc = mine.map((c) => c.accuracy);
+      const mean = acc.reduce((a, b) => a + b, 0) / acc.length;
+      const sd = Math.sqrt(acc.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, acc.length - 1));
+      const f1 = mine.reduce((a, c) => a + c.f1, 0) / mine.length;
+      const row = { n, key, name: mine[0].name, seeds: mine.map((c) => c.seed), accuracy: mean, sd, f1 };
+      const paired = mine.filter((c) => ref.has(c.seed));
+      if (key !== reference && paired.length > 0) {
+        const a = paired.map((c) => Array.from(c.predictions, Number));
+        const b = paired.map((c) => Array.from(ref.get(c.seed).predictions, Number));
+        const accDiff = lg.pairedBootstrap(a, b, labels, { samples: 2000, seed: 1 });
+        const f1Diff = lg.pairedBootstrap(a, b, labels, { samples: 2000, seed: 1, metric: lg.f1 });
+        row.vsReference = { reference, seeds: paired.length, accuracy: { diff: accDiff.diff, lo: accDiff.lo, hi: accDiff.hi }, f1: { diff: f1Diff.diff, lo: f1Diff.lo, hi: f1Diff.hi } };
+      }
+      out.push(row);
+    }
+  }
+  return out;
+}
+
+let commit = null;
+try { commit = cp.execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim(); } catch { /* not a checkout */ }
+
+let ran = 0;
+for (const n of ns) {
+  for (const seed of seeds) {
+    for (const key of arms) {
+      const id = `${key}|${n}|${seed}`;
+      if (results.cells[id]) continue;
+      if (GPT_ARMS[key] && !fs.existsSync(path.join(ROOT, GPT_ARMS[key].pretrained, 'checkpoint.json'))) {
+        console.error(`skipping ${id}: ${GPT_ARMS[key].pretrained} does not exist yet`);
+        continue;
+      }
+      const cell = GPT_ARMS[key] ? gptCell(key, n, seed) : (dryRun ? null : baselineCell(key, n, seed));
+      if (!cell) continue;
+      results.cells[id] = { key, name: GPT_ARMS[key]?.name ?? BASELINE_ARMS[key], n, seed, ...cell, commit, created: new Date().toISOString() };
+      ran++;
+      save();
+      console.error(`${id}: accuracy ${(100 * cell.accuracy).toFixed(2)} %, F1 ${cell.f1.toFixed(3)}, ${cell.wallSeconds.toFixed(0)} s`);
+    }
+  }
+}
+if (!dryRun && ran > 0) save();
+const fmt = (x) => (100 * x).toFixed(1);
+for (const r of results.summary ?? []) {
+  const v = r.vsReference;
+  console.log(`N=${r.n} ${r.key.padEnd(8)} ${fmt(r.accuracy)} ± ${fmt(r.sd)} (F1 ${r.f1.toFixed(3)}, ${r.seeds.length} seeds)`
+    + (v ? `; vs ${v.reference}: ${fmt(v.accuracy.diff)} [${fmt(v.accuracy.lo)}, ${fmt(v.accuracy.hi)}] points` : ''));
+}
+console.error(`${ran} cells run; ${Object.keys(results.cells).length} in ${path.relative(ROOT, file)}`);
