@@ -197,6 +197,14 @@ describe('checkpoints: format and validation', () => {
     refuses(dir16, /tensor 'ln_f\.bias' has a non-finite value at index 15/);
   });
 
+  it('prices loading in memory before reading the weights: refused above the memory given, loaded below it', () => {
+    const dir = fresh({ optimizer: true });
+    assert.throws(() => readCheckpointJson(dir, { totalMemory: 10_000 }), (e: unknown) => e instanceof InputError && /checkpoint\.json: loading this model \(1 layers, 16 wide, a context of 16 tokens, a vocabulary of \d+\) and running one sequence needs about [\d.]+ [MG]iB, more than this machine's [\d.]+ [MG]iB of memory$/.test(e.message));
+    const ck = loadCheckpoint(dir, { totalMemory: 2 ** 30 });
+    ck.model.dispose();
+    tf.dispose([...ck.moments!.m.values(), ...ck.moments!.v.values()]);
+  });
+
   it('refuses oversized declarations from the config alone, before looking at tensors or allocating', () => {
     const dir = fresh();
     const j = readJson(dir);

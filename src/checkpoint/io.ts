@@ -205,6 +205,16 @@ function previousWeightsFile(dir: string): string | null {
  * end), a file larger than `maxBytes` (checked before reading). Errors name `file`.
  */
 function readInside(dir: string, name: string, maxBytes: number, describe: (what: string) => never, tooLarge?: (size: number) => string): Buffer {
+  const { fd, size } = openInside(dir, name, maxBytes, describe, tooLarge);
+  try {
+    return readAt(fd, 0, size, name, describe);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Open file `name` in `dir` under readInside's rules; the caller closes the descriptor. */
+function openInside(dir: string, name: string, maxBytes: number, describe: (what: string) => never, tooLarge?: (size: number) => string): { fd: number; size: number } {
   const file = path.join(dir, name);
   let target = file;
   let fd: number;
@@ -228,21 +238,29 @@ function readInside(dir: string, name: string, maxBytes: number, describe: (what
     const st = fs.fstatSync(fd);
     if (!st.isFile()) describe(`${name} is not a regular file`);
     if (st.size > maxBytes) describe(tooLarge ? tooLarge(st.size) : `${name} has ${st.size} bytes, more than the ${maxBytes} expected`);
-    const buf = Buffer.alloc(st.size);
-    let got = 0;
-    while (got < st.size) {
-      const n = fs.readSync(fd, buf, got, st.size - got, got);
+    return { fd, size: st.size };
+  } catch (e) {
+    fs.closeSync(fd);
+    if (e instanceof InputError) throw e;
+    describe(`cannot read ${name} (${reason(e)})`);
+  }
+}
+
+/** `length` bytes of `fd` from `offset`, all of them (a file that shrank is an error). */
+function readAt(fd: number, offset: number, length: number, name: string, describe: (what: string) => never): Buffer {
+  const buf = Buffer.alloc(length);
+  let got = 0;
+  try {
+    while (got < length) {
+      const n = fs.readSync(fd, buf, got, length - got, offset + got);
       if (n === 0) break;
       got += n;
     }
-    if (got !== st.size) describe(`${name} shrank while being read (${got} of ${st.size} bytes)`);
-    return buf;
   } catch (e) {
-    if (e instanceof InputError) throw e;
     describe(`cannot read ${name} (${reason(e)})`);
-  } finally {
-    fs.closeSync(fd);
   }
+  if (got !== length) describe(`${name} shrank while being read (${offset + got} of ${offset + length} bytes)`);
+  return buf;
 }
 
 /** Size of file `name` in `dir` under the same rules as readInside (no read). */
@@ -298,14 +316,14 @@ export function readCheckpointJson(dir: string, limits: CheckpointLimits = {}): 
 
 /**
  * Price loading `json` and running it on one full-context sequence before anything is
- * allocated: the file read whole, its values decoded to float32 and copied into tensors, plus
- * one forward pass (model/memory.ts). More than the machine's memory is refused in one line:
+ * allocated: every value as a float32 tensor, one tensor's bytes and decoded values on top
+ * (loadCheckpoint reads tensor by tensor), plus one forward pass (model/memory.ts). More than the machine's memory is refused in one line:
  * a crafted 528 KB checkpoint declaring a 65,536-token context asked for a 17 GB mask.
  */
 function checkLoadFits(json: CheckpointJson, file: string, total: number): void {
-  const declared = declaredWeightBytes(json);
   const floats = json.tensors.reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0);
-  const needs = declared + 2 * 4 * floats + forwardBytes(json.config);
+  const largest = json.tensors.reduce((m, t) => Math.max(m, t.bytes + 4 * t.shape.reduce((a, b) => a * b, 1)), 0);
+  const needs = 4 * floats + largest + forwardBytes(json.config);
   if (needs > total) {
     throw new InputError(`${file}: loading this model (${json.config.nLayer} layers, ${json.config.nEmbd} wide, a context of ${json.config.blockSize.toLocaleString('en')} tokens, a vocabulary of ${json.config.vocabSize.toLocaleString('en')}) and running one sequence needs about ${formatBytes(needs)}, more than this machine's ${formatBytes(total)} of memory`);
   }
@@ -320,10 +338,11 @@ export interface LoadedCheckpoint {
   readonly moments: { m: Map<string, tf.Tensor>; v: Map<string, tf.Tensor> } | null;
 }
 
-function decode(buf: Buffer, e: TensorEntry, file: string): Float32Array {
+/** Tensor `e`'s values from `bytes` (exactly its bytes, read from its offset), each checked finite. */
+function decode(bytes: Buffer, e: TensorEntry, file: string): Float32Array {
   // A copy, aligned for the typed array; the file is little-endian, as is every host tfjs-node runs on.
   const copy = new Uint8Array(e.bytes);
-  copy.set(buf.subarray(e.offset, e.offset + e.bytes));
+  copy.set(bytes.subarray(0, e.bytes));
   const values = e.dtype === 'float16' ? halfToFloat32(new Uint16Array(copy.buffer)) : new Float32Array(copy.buffer);
   for (let i = 0; i < values.length; i++) {
     if (!Number.isFinite(values[i])) throw new InputError(`${file}: tensor '${e.name}' has a non-finite value at index ${i}`);
@@ -337,30 +356,41 @@ export function loadCheckpoint(dir: string, limits: CheckpointLimits = {}): Load
   const tokenizer = json.tokenizer === null ? null : tokenizerFromJson(json.tokenizer);
   const wfile = path.join(dir, json.weightsFile);
   const declared = declaredWeightBytes(json);
-  const buf = readInside(dir, json.weightsFile, declared, (what) => { throw new InputError(`${wfile}: ${what}`); });
-  if (buf.length !== declared) throw new InputError(`${wfile}: has ${buf.length} bytes, ${CHECKPOINT_FILE} declares ${declared}`);
-  // Decode (and check every value) before allocating any tensor.
-  const values = new Map<string, Float32Array>();
-  for (const e of json.tensors) values.set(e.name, decode(buf, e, wfile));
-  const model = new GPT(json.config, { nClasses: json.nClasses > 0 ? json.nClasses : undefined });
+  const fail = (what: string): never => { throw new InputError(`${wfile}: ${what}`); };
+  // The weights are read tensor by tensor, never whole: memory holds the model and one tensor's
+  // bytes on top (a crafted 1.5 GiB weights file no longer costs three times that).
+  const { fd, size } = openInside(dir, json.weightsFile, declared, fail);
+  const entries = new Map(json.tensors.map((e) => [e.name, e]));
+  const values = (name: string): Float32Array => {
+    const e = entries.get(name)!;
+    return decode(readAt(fd, e.offset, e.bytes, json.weightsFile, fail), e, wfile);
+  };
+  let model: GPT | null = null;
   let moments: LoadedCheckpoint['moments'] = null;
   try {
+    if (size !== declared) fail(`has ${size} bytes, ${CHECKPOINT_FILE} declares ${declared}`);
+    // Check every value before allocating any tensor (then read again to fill them; decode
+    // checks each value again, so a file changed in between cannot slip a NaN in).
+    for (const e of json.tensors) values(e.name);
+    model = new GPT(json.config, { nClasses: json.nClasses > 0 ? json.nClasses : undefined });
     for (const s of model.specs) {
-      const t = tf.tensor(values.get(s.name)!, [...s.shape]);
+      const t = tf.tensor(values(s.name), [...s.shape]);
       model.params.get(s.name)!.assign(t);
       t.dispose();
     }
     if (json.optimizer) {
       moments = { m: new Map(), v: new Map() };
       for (const s of model.specs) {
-        moments.m.set(s.name, tf.tensor(values.get(`adam.m.${s.name}`)!, [...s.shape]));
-        moments.v.set(s.name, tf.tensor(values.get(`adam.v.${s.name}`)!, [...s.shape]));
+        moments.m.set(s.name, tf.tensor(values(`adam.m.${s.name}`), [...s.shape]));
+        moments.v.set(s.name, tf.tensor(values(`adam.v.${s.name}`), [...s.shape]));
       }
     }
   } catch (e) {
-    model.dispose();
+    model?.dispose();
     if (moments) tf.dispose([...moments.m.values(), ...moments.v.values()]);
     throw e;
+  } finally {
+    fs.closeSync(fd);
   }
   return { json, model, tokenizer, moments };
 }
