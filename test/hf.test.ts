@@ -196,6 +196,31 @@ describe('export hf → loadGpt2 (no Python)', () => {
     model.dispose();
   });
 
+  it("reads OpenAI's own layout: names without 'transformer.', attention-mask buffers, a stored lm_head equal to wte", () => {
+    const tok = BpeTokenizer.train('the cat sat on the mat. '.repeat(20), 270);
+    const model = new GPT(makeConfig({ preset: 'pico', vocabSize: tok.vocabSize }), { seed: 5 });
+    const out = path.join(tmp(), 'openai');
+    exportGpt2(model, tok, out);
+    const w = path.join(out, 'model.safetensors');
+    const h = readSafetensorsHeader(w);
+    const T = model.config.blockSize;
+    const mask = new Float32Array(T * T).map((_, i) => (i % T <= Math.floor(i / T) ? 1 : 0));
+    const tensors = [...h.entries.values()].map((e) => ({ name: e.name.replace(/^transformer\./, ''), shape: e.shape, data: readSafetensor(w, e) }));
+    const wte = tensors.find((t) => t.name === 'wte.weight')!;
+    tensors.push({ name: 'h.0.attn.bias', shape: [1, 1, T, T], data: mask }, { name: 'lm_head.weight', shape: wte.shape, data: wte.data });
+    fs.writeFileSync(w, encodeSafetensors(tensors));
+    const back = loadGpt2(out);
+    const ids = [[1, 2, 3, 260, 5]];
+    assert.equal(maxAbsDiff(logitsOf(back.model, ids), logitsOf(model, ids)), 0);
+    back.model.dispose();
+    const head = tensors.find((t) => t.name === 'lm_head.weight')!;
+    const untied = Float32Array.from(head.data);
+    untied[7] += 1;
+    fs.writeFileSync(w, encodeSafetensors(tensors.map((t) => (t === head ? { ...t, data: untied } : t))));
+    assert.throws(() => loadGpt2(out), /lm_head\.weight differs from wte at index 7; an untied head is not this model/);
+    model.dispose();
+  });
+
   it('refuses a folder with wrong, missing or extra tensors before reading a weight', () => {
     const tok = BpeTokenizer.train('abc abd abe '.repeat(10), 260);
     const model = new GPT(makeConfig({ preset: 'pico', vocabSize: tok.vocabSize }), { seed: 1 });
