@@ -146,6 +146,26 @@ describe('safety: fault injection (full disks, two writers, kill -9, crafted and
     }
   });
 
+  it('Ctrl-C during export lm --force: the folder keeps its model and manifest (only a stale lock stays, taken over by the next export)', async () => {
+    const out = p('export-sigint');
+    let r = await cli(['export', 'lm', '--checkpoint', trained, '--out', out, '--json']);
+    assert.equal(r.status, 0, r.stderr);
+    const before = snapshot(out);
+    const temps = (): string[] => fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith('lgpt-export-')).sort();
+    const tempsBefore = temps();
+    r = await cli(['export', 'lm', '--checkpoint', trained, '--out', out, '--force', '--json'], {
+      onStderr: (child, _t, all) => { if (/evaluating/.test(all) && child.exitCode === null && !child.killed) child.kill('SIGINT'); },
+    });
+    assert.equal(r.signal, 'SIGINT', `exit ${r.status}: ${r.stderr}`);
+    const after = snapshot(out);
+    after.delete(LOCK_FILE);
+    assert.deepEqual(after, before, 'the interrupted export changed the folder');
+    assert.deepEqual(temps(), tempsBefore, 'a temporary checkpoint was left in the system temp folder');
+    r = await cli(['export', 'lm', '--checkpoint', trained, '--out', out, '--force', '--json']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(fs.readdirSync(out).sort(), [CHECKPOINT_FILE, 'manifest.json', path.basename(weightsFileOf(out))].sort());
+  });
+
   describe('two writers', () => {
     it('a folder locked by a live process: train lm, train image and export lm are refused in one line before any work, nothing written', async () => {
       const dir = p('locked');
