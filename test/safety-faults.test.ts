@@ -350,6 +350,21 @@ describe('safety: fault injection (full disks, two writers, kill -9, crafted and
     assertCleanFailure(await cliInProcess(['export', 'lm', '--checkpoint', trained, '--out', path.join(odd, 'sub')]), /line\\nbreak\/sub: .*a path component is a file, not a folder$/, 'a newline in --out');
   });
 
+  it('classify finds its default checkpoint from the project, run from any folder', async () => {
+    const r = await new Promise<CliResult>((resolve, reject) => {
+      const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'literate-gpt.js'), 'classify', '--json'], { cwd: tmp, env: { ...process.env, LGPT_FROM_SOURCE: '1' } });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+      child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+      child.on('error', reject);
+      child.on('close', (status, signal) => resolve({ status, signal, stdout: out, stderr: err }));
+      child.stdin.end('Subject: meeting at noon\n');
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(['ham', 'spam'].includes((JSON.parse(r.stdout) as { label: string }).label));
+  });
+
   it("the library's trainLm into a folder with a model and our manifest: the manifest that described the old model goes", async () => {
     const dir = p('lib-train');
     savePico(dir, { seed: 1 });
