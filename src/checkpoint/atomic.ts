@@ -2,7 +2,7 @@
  * Writes that cannot half-happen: the one way every file this project writes reaches the disk
  * (checkpoints, manifests, exports, PNGs, JSON results, bench files; the Hugging Face export too).
  *
- *   writeFileAtomic(file, data)
+ *   writeFileAtomic(file, data)      writeChunksAtomic(file, chunks)   (a large file, piece by piece)
  *
  * writes `data` to a new temporary file in the same folder (created exclusively, so it is
  * never someone else's), checks every write for a short count, fsyncs it, renames it over
@@ -105,19 +105,38 @@ export function fsyncDir(dir: string): void {
  * the previous `file`, if any, is then unchanged and no temporary file is left.
  */
 export function writeFileAtomic(file: string, data: string | Uint8Array, o: AtomicWriteOptions = {}): void {
-  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  writeChunksAtomic(file, [typeof data === 'string' ? Buffer.from(data, 'utf8') : data], o);
+}
+
+/**
+ * writeFileAtomic for data made piece by piece (a large weights file, one tensor at a time), so
+ * the whole never has to be in memory at once: each chunk the iterable yields is written (short
+ * writes checked) before the next is asked for. The same guarantees: on any failure the previous
+ * `file` is unchanged, no temporary file is left, and a WriteError names the reason. An error
+ * thrown by `chunks` itself (a value it refuses) is thrown as it is, after the same cleanup.
+ */
+export function writeChunksAtomic(file: string, chunks: Iterable<Uint8Array>, o: AtomicWriteOptions = {}): void {
   const dir = path.dirname(path.resolve(file));
   const tmp = path.join(dir, tempNameFor(file));
   let mode = o.mode ?? 0o644;
   try { const st = fs.statSync(file); if (st.isFile()) mode = st.mode & 0o7777; } catch { /* a new file */ }
   let fd: number | null = null;
   let created = false;
+  /** What `chunks` threw, told apart from the fs calls' errors. */
+  let fromSource = null as { error: unknown } | null;
+  let it: Iterator<Uint8Array> | null = null;
   try {
     journalPending(dir, path.basename(tmp));
     fd = ops.openSync(tmp, 'wx', mode);
     created = true;
     inFlight.add(tmp);
-    writeAllSync(fd, bytes, ops.writeSync);
+    it = chunks[Symbol.iterator]();
+    for (;;) {
+      let next: IteratorResult<Uint8Array>;
+      try { next = it.next(); } catch (e) { fromSource = { error: e }; throw e; }
+      if (next.done) { it = null; break; }
+      writeAllSync(fd, next.value, ops.writeSync);
+    }
     ops.fsyncSync(fd);
     const closing = fd;
     fd = null;
@@ -128,7 +147,8 @@ export function writeFileAtomic(file: string, data: string | Uint8Array, o: Atom
   } catch (e) {
     if (fd !== null) { try { fs.closeSync(fd); } catch { /* already closed */ } }
     if (created) { try { ops.unlinkSync(tmp); } catch { try { fs.unlinkSync(tmp); } catch { /* gone */ } } inFlight.delete(tmp); }
-    if (e instanceof InputError) throw e;
+    if (it && !fromSource) { try { it.return?.(); } catch { /* the write's error is the one to report */ } } // a generator's finally runs
+    if (e instanceof InputError || (fromSource && fromSource.error === e)) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     let existed = false;
     try { existed = fs.statSync(file).isFile(); } catch { /* none */ }

@@ -13,6 +13,6 @@ export type { StoredTokenizer } from './tokenizer';
  * file in the same folder, short writes checked, fsync, rename; a WriteError in one line on
  * failure, the previous file intact). Folder writers hold lockFolder for their whole run.
  */
-export { fsReason, removeIfPresent, setWriteOpsForTesting, showPath, writeAllSync, writeFileAtomic, WriteError } from './atomic';
+export { fsReason, removeIfPresent, setWriteOpsForTesting, showPath, writeAllSync, writeChunksAtomic, writeFileAtomic, WriteError } from './atomic';
 export type { AtomicWriteOptions, WriteOps } from './atomic';
 export { holdsLock, LOCK_FILE, lockFolder, releaseAllLocks, unlockFolder, withFolderLock } from './lock';

@@ -13,8 +13,8 @@
  * holds it all in memory at once.
  */
 import * as fs from 'fs';
-import * as path from 'path';
 import { InputError } from '../errors';
+import { writeChunksAtomic } from '../checkpoint/atomic';
 import { float32ToHalf, halfToFloat32 } from '../checkpoint/half';
 
 /** The reference reader refuses headers over 100 MB; so do we. */
@@ -44,7 +44,11 @@ export interface SafetensorsHeader {
 export interface TensorToWrite {
   readonly name: string;
   readonly shape: readonly number[];
-  readonly data: Float32Array;
+  /**
+   * The values, or a function that gives them only when their bytes are written (writeSafetensors
+   * then holds one tensor's bytes at a time, not the whole file).
+   */
+  readonly data: Float32Array | (() => Float32Array);
   /** Stored as F32 (default) or F16. */
   readonly dtype?: 'F32' | 'F16';
 }
@@ -161,38 +165,63 @@ export function readSafetensor(file: string, e: SafetensorsEntry): Float32Array 
   }
 }
 
-/** The bytes of a safetensors file holding `tensors` in the order given (header padded to 8 bytes). */
-export function encodeSafetensors(tensors: readonly TensorToWrite[], metadata: Record<string, string> = {}): Buffer {
+/** A safetensors file's layout: its first bytes (length and header) and its size in bytes. */
+export interface SafetensorsLayout {
+  readonly head: Buffer;
+  readonly bytes: number;
+}
+
+function valuesOf(t: TensorToWrite): number {
+  return t.shape.reduce((a, b) => a * b, 1);
+}
+
+/** The header of a file holding `tensors` in the order given (padded so the data starts 8-byte aligned); nothing of the data is read. */
+export function safetensorsLayout(tensors: readonly TensorToWrite[], metadata: Record<string, string> = {}): SafetensorsLayout {
   const header: Record<string, unknown> = {};
   if (Object.keys(metadata).length > 0) header.__metadata__ = metadata;
-  const chunks: Buffer[] = [];
   let offset = 0;
   for (const t of tensors) {
-    const n = t.shape.reduce((a, b) => a * b, 1);
-    if (n !== t.data.length) throw new Error(`tensor '${t.name}': shape [${t.shape.join(', ')}] holds ${n} values, data has ${t.data.length}`);
+    const n = valuesOf(t);
+    if (typeof t.data !== 'function' && n !== t.data.length) throw new Error(`tensor '${t.name}': shape [${t.shape.join(', ')}] holds ${n} values, data has ${t.data.length}`);
     if (t.name in header) throw new Error(`tensor '${t.name}' given twice`);
-    const typed = t.dtype === 'F16' ? float32ToHalf(t.data) : t.data;
-    const b = Buffer.from(typed.buffer, typed.byteOffset, typed.byteLength);
-    header[t.name] = { dtype: t.dtype ?? 'F32', shape: [...t.shape], data_offsets: [offset, offset + b.length] };
-    chunks.push(b);
-    offset += b.length;
+    const bytes = n * (t.dtype === 'F16' ? 2 : 4);
+    header[t.name] = { dtype: t.dtype ?? 'F32', shape: [...t.shape], data_offsets: [offset, offset + bytes] };
+    offset += bytes;
   }
   let json = JSON.stringify(header);
   json += ' '.repeat((8 - (Buffer.byteLength(json) % 8)) % 8); // the data starts 8-byte aligned
   const len = Buffer.alloc(8);
   len.writeBigUInt64LE(BigInt(Buffer.byteLength(json)));
-  return Buffer.concat([len, Buffer.from(json, 'utf8'), ...chunks]);
+  const head = Buffer.concat([len, Buffer.from(json, 'utf8')]);
+  return { head, bytes: head.length + offset };
 }
 
-/** Write a safetensors file whole or not at all: a temporary file in the same folder, then a rename. */
-export function writeSafetensors(file: string, tensors: readonly TensorToWrite[], metadata: Record<string, string> = {}): void {
-  const bytes = encodeSafetensors(tensors, metadata);
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-  try {
-    const fd = fs.openSync(tmp, 'w');
-    try { fs.writeSync(fd, bytes, 0, bytes.length); fs.fsyncSync(fd); } finally { fs.closeSync(fd); }
-    fs.renameSync(tmp, file);
-  } finally {
-    fs.rmSync(tmp, { force: true });
+/**
+ * The bytes of a safetensors file holding `tensors`, piece by piece: the header, then each
+ * tensor's bytes (a lazy tensor's data is asked for only then), so a writer holds one tensor at a time.
+ */
+export function* safetensorsChunks(tensors: readonly TensorToWrite[], metadata: Record<string, string> = {}): Generator<Uint8Array> {
+  yield safetensorsLayout(tensors, metadata).head;
+  for (const t of tensors) {
+    const data = typeof t.data === 'function' ? t.data() : t.data;
+    const n = valuesOf(t);
+    if (n !== data.length) throw new Error(`tensor '${t.name}': shape [${t.shape.join(', ')}] holds ${n} values, data has ${data.length}`);
+    const typed = t.dtype === 'F16' ? float32ToHalf(data) : data;
+    yield new Uint8Array(typed.buffer, typed.byteOffset, typed.byteLength);
   }
+}
+
+/** The bytes of a safetensors file holding `tensors` in the order given (header padded to 8 bytes), in memory. */
+export function encodeSafetensors(tensors: readonly TensorToWrite[], metadata: Record<string, string> = {}): Buffer {
+  return Buffer.concat([...safetensorsChunks(tensors, metadata)]);
+}
+
+/**
+ * Write a safetensors file whole or not at all, through the project's checked write
+ * (checkpoint/atomic.ts: a temporary file, every write checked, fsync, rename), one tensor at a
+ * time: memory holds the header and one tensor's bytes, never the whole file. Throws a WriteError.
+ */
+export function writeSafetensors(file: string, tensors: readonly TensorToWrite[], metadata: Record<string, string> = {}): void {
+  safetensorsLayout(tensors, metadata); // a bad tensor list is refused before the file is opened
+  writeChunksAtomic(file, safetensorsChunks(tensors, metadata));
 }

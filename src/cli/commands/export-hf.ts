@@ -7,10 +7,10 @@ import * as path from 'path';
 import { initBackend } from '../../engine';
 import { loadCheckpoint, readCheckpointJson } from '../../checkpoint';
 import { check } from '../../errors';
-import { exportGpt2, isHfFolder } from '../../hf';
+import { exportGpt2, isHfFolder, lockGpt2Out } from '../../hf';
 import { get } from '../args';
 import { registerCommand } from '../commands';
-import { resolvedPath } from '../output';
+import { samePath } from '../output';
 
 registerCommand({
   name: 'export hf',
@@ -26,8 +26,14 @@ registerCommand({
     const out = get.str(flags, 'out');
     check(src, '--checkpoint DIR is required');
     check(out, '--out DIR is required');
+    // Compared by what they are (links followed; a bind mount or hard link by device and inode),
+    // before the lock below creates anything in --out.
+    check(!samePath(src, out), `--out ${out} is the --checkpoint folder (symbolic links followed): choose another`);
+    // One writer per folder: --out is locked (created if new) and must be new or empty; a second
+    // export into it is refused here, before any work. The lock is held until the command ends
+    // (a folder it created is removed again if nothing was written there).
+    lockGpt2Out(out);
     check(!isHfFolder(src), `${src}: already a Hugging Face folder`);
-    check(resolvedPath(out) !== resolvedPath(src), '--out is the --checkpoint folder');
     const json = readCheckpointJson(src); // a wrong folder fails before tfjs starts
     check(json.kind !== 'classifier', `${src}: a classifier; GPT2LMHeadModel holds a language model only (export the LM it was fine-tuned from)`);
     check(json.kind === 'lm', `${src}: an image model; its tokens are pixel levels, which GPT-2's tokenizer files cannot hold`);
