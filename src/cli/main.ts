@@ -35,7 +35,9 @@ export function isUserError(e: unknown): boolean {
 }
 
 export async function run(argv: readonly string[]): Promise<number> {
-  if (listCommands().length === 0) loadCommands();
+  // Always: a program (or a test) that imported one command module first has registered only
+  // that one; require() caches, so the others are registered once and nothing twice.
+  loadCommands();
   // Two-word commands ("train lm", "eval image") are registered under both words.
   const twoWord = argv.length >= 2 && findCommand(`${argv[0]} ${argv[1]}`) ? 2 : 1;
   const name = twoWord === 2 ? `${argv[0]} ${argv[1]}` : argv[0];
