@@ -93,9 +93,12 @@ function save() {
   if (fs.existsSync(file)) {
     const onDisk = JSON.parse(fs.readFileSync(file, 'utf8'));
     for (const [id, c] of Object.entries(onDisk.cells ?? {})) if (!results.cells[id]) results.cells[id] = c;
+    results.steps = onDisk.steps ?? results.steps;
   }
   results.updated = new Date().toISOString();
-  results.steps = STEPS;
+  // A step count another process knew (it read the choice file later) is kept, not nulled.
+  const known = results.steps ?? {};
+  results.steps = Object.fromEntries(Object.entries(STEPS).map(([k, v]) => [k, Object.fromEntries(Object.entries(v).map(([n, s]) => [n, s ?? known[k]?.[n] ?? null]))]));
   results.summary = summarize();
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.tmp-${process.pid}`;
