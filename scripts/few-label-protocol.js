@@ -106,27 +106,18 @@ function save() {
   fs.renameSync(tmp, file);
 }
 
+// The baselines as `eval classifier` trains them (lg.trainSpamBaselines: the same recipes and
+// cross-validated choices), on the seed's subset.
+const BASELINE_MODEL = { nb: 'naiveBayes', lr: 'logisticRegression', nbem: 'naiveBayesEm' };
+const BASELINE_CHOICE = { nb: null, lr: 'logisticC', nbem: 'emLambda' };
 function baselineCell(key, n, seed) {
   const { lg, spam } = api();
   const t0 = Date.now();
-  const labelled = lg.stratifiedSubset(spam.train, n, seed);
-  const text = (e) => lg.toText(e, 'subject', lg.DEFAULT_BODY_CHARS);
-  const x = labelled.map(text);
-  const y = labelled.map((e) => e.label);
-  let model;
-  let chosen = null;
-  if (key === 'nb') model = lg.trainNaiveBayes(x, y);
-  else if (key === 'lr') {
-    chosen = lg.crossValidate(x, y, lg.BASELINE_GRIDS.logisticC, (a, b, c) => lg.trainLogisticRegression(a, b, { C: c })).best;
-    model = lg.trainLogisticRegression(x, y, { C: chosen });
-  } else {
-    const seen = new Set(labelled.map((e) => e.id));
-    const unlabelled = spam.train.filter((e) => !seen.has(e.id)).map(text);
-    chosen = lg.crossValidate(x, y, lg.BASELINE_GRIDS.emLambda, (a, b, l) => lg.trainNaiveBayesEm(a, b, unlabelled, { lambda: l })).best;
-    model = lg.trainNaiveBayesEm(x, y, unlabelled, { lambda: chosen });
-  }
-  const predictions = spam.test.map((e) => model.predict(text(e)));
+  const b = lg.trainSpamBaselines(spam, 'subject', lg.DEFAULT_BODY_CHARS, lg.stratifiedSubset(spam.train, n, seed));
+  const p1 = b.models[BASELINE_MODEL[key]];
+  const predictions = spam.test.map((e) => (p1(b.text(e)) > 0.5 ? 1 : 0));
   const labels = spam.test.map((e) => e.label);
+  const chosen = BASELINE_CHOICE[key] ? b.chosen[BASELINE_CHOICE[key]] : null;
   return { chosen, accuracy: lg.accuracy(labels, predictions), f1: lg.f1(labels, predictions), predictions: predictions.join(''), wallSeconds: (Date.now() - t0) / 1000 };
 }
 

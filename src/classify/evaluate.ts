@@ -47,46 +47,50 @@ export function evaluateClassifier(model: GPT, tok: BpeTokenizer, examples: read
   return { metrics: metricsFromProbs(probs, data.labels), probs };
 }
 
+/** Baselines fitted on some labelled examples: each maps a text to P(spam). */
+export interface SpamBaselines {
+  readonly models: Readonly<Record<string, (text: string) => number>>;
+  /** What cross-validation chose: logistic regression's C, and EM's λ when it ran. */
+  readonly chosen: Readonly<{ logisticC: number; emLambda?: number }>;
+  /** The text a baseline reads of an example (the task's, as the classifier reads it). */
+  readonly text: (e: SpamExample) => string;
+}
+
 /**
- * Test metrics of the baselines, each trained on exactly the labelled examples the classifier saw
- * (`labelled`: the whole training split, or the `--train-size` subset): always the majority class,
- * naive Bayes on words, logistic regression on words and bigrams and, when only a subset was
- * labelled, naive Bayes with EM over the rest of the training split read without its labels (the
- * fair match for a language model that has read those texts). Naive Bayes is the fixed classic
- * (Laplace, α = 1); logistic regression's C and EM's λ are chosen by 5-fold cross-validation
- * inside the same labelled examples (src/baselines/select.ts), so no choice sees more labels.
+ * The baselines, each trained on exactly the labelled examples the classifier saw (`labelled`:
+ * the whole training split, or the `--train-size` subset): always the majority class, naive Bayes
+ * on words, logistic regression on words and bigrams and, when only a subset was labelled, naive
+ * Bayes with EM over the rest of the training split read without its labels (the fair match for
+ * a language model that has read those texts). Naive Bayes is the fixed classic (Laplace, α = 1);
+ * logistic regression's C and EM's λ are chosen by 5-fold cross-validation inside the same
+ * labelled examples (src/baselines/select.ts), so no choice sees more labels.
  */
-export function spamBaselines(ds: SpamDataset, task: SpamTask, bodyChars: number, labelled: readonly SpamExample[] = ds.train): Record<string, ClassifierMetrics> {
+export function trainSpamBaselines(ds: SpamDataset, task: SpamTask, bodyChars: number, labelled: readonly SpamExample[] = ds.train): SpamBaselines {
   const text = (e: SpamExample): string => toText(e, task, bodyChars);
   const xTrain = labelled.map(text);
   const yTrain = labelled.map((e) => e.label);
-  const yTest = ds.test.map((e) => e.label);
-  const testText = ds.test.map(text);
   const maj = majorityClass(yTrain);
   const nb = trainNaiveBayes(xTrain, yTrain);
-  const C = crossValidate(xTrain, yTrain, BASELINE_GRIDS.logisticC, (x, y, c) => trainLogisticRegression(x, y, { C: c })).best;
-  const lr = trainLogisticRegression(xTrain, yTrain, { C });
-  const toProbs = (p1: number): number[] => [1 - p1, p1];
-  const out: Record<string, ClassifierMetrics> = {
-    majority: metricsFromProbs(ds.test.map(() => toProbs(maj.label === 1 ? 1 : 0)), yTest),
-    naiveBayes: metricsFromProbs(testText.map((t) => toProbs(nb.predictProba(t)[1])), yTest),
-    logisticRegression: metricsFromProbs(testText.map((t) => toProbs(lr.probability(t))), yTest),
+  const logisticC = crossValidate(xTrain, yTrain, BASELINE_GRIDS.logisticC, (x, y, c) => trainLogisticRegression(x, y, { C: c })).best;
+  const lr = trainLogisticRegression(xTrain, yTrain, { C: logisticC });
+  const models: Record<string, (t: string) => number> = {
+    majority: () => (maj.label === 1 ? 1 : 0),
+    naiveBayes: (t) => nb.predictProba(t)[1],
+    logisticRegression: (t) => lr.probability(t),
   };
-  let lambda: number | undefined;
-  if (labelled.length < ds.train.length) {
-    const seen = new Set(labelled.map((e) => e.id));
-    const unlabelled = ds.train.filter((e) => !seen.has(e.id)).map(text);
-    lambda = crossValidate(xTrain, yTrain, BASELINE_GRIDS.emLambda, (x, y, l) => trainNaiveBayesEm(x, y, unlabelled, { lambda: l })).best;
-    const em = trainNaiveBayesEm(xTrain, yTrain, unlabelled, { lambda });
-    out.naiveBayesEm = metricsFromProbs(testText.map((t) => toProbs(em.predictProba(t)[1])), yTest);
-  }
-  chosen.set(out, { logisticC: C, ...(lambda === undefined ? {} : { emLambda: lambda }) });
-  return out;
+  if (labelled.length === ds.train.length) return { models, chosen: { logisticC }, text };
+  const seen = new Set(labelled.map((e) => e.id));
+  const unlabelled = ds.train.filter((e) => !seen.has(e.id)).map(text);
+  const emLambda = crossValidate(xTrain, yTrain, BASELINE_GRIDS.emLambda, (x, y, l) => trainNaiveBayesEm(x, y, unlabelled, { lambda: l })).best;
+  const em = trainNaiveBayesEm(xTrain, yTrain, unlabelled, { lambda: emLambda });
+  models.naiveBayesEm = (t) => em.predictProba(t)[1];
+  return { models, chosen: { logisticC, emLambda }, text };
 }
 
-const chosen = new WeakMap<object, Readonly<Record<string, number>>>();
-
-/** The hyperparameters cross-validation chose for a `spamBaselines` result (C, λ). */
-export function baselineChoices(result: object): Readonly<Record<string, number>> {
-  return chosen.get(result) ?? {};
+/** Test metrics of `trainSpamBaselines`' baselines. */
+export function spamBaselines(ds: SpamDataset, task: SpamTask, bodyChars: number, labelled: readonly SpamExample[] = ds.train): Record<string, ClassifierMetrics> {
+  const { models, text } = trainSpamBaselines(ds, task, bodyChars, labelled);
+  const yTest = ds.test.map((e) => e.label);
+  const testText = ds.test.map(text);
+  return Object.fromEntries(Object.entries(models).map(([name, p1]) => [name, metricsFromProbs(testText.map((t) => { const p = p1(t); return [1 - p, p]; }), yTest)]));
 }

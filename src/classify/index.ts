@@ -6,7 +6,8 @@ export {
   SEPARATOR_TEXT, SMALL_SET_SCHEDULE, smallSetSchedule, trainClassifier,
 } from './finetune';
 export type { ClassifierEvalPoint, FinetuneCallbacks, FinetuneOptions, FinetuneProgress, FinetuneResult, FinetuneState, TokenInit } from './finetune';
-export { baselineChoices, evaluateClassifier, metricsFromProbs, spamBaselines } from './evaluate';
+export { evaluateClassifier, metricsFromProbs, spamBaselines, trainSpamBaselines } from './evaluate';
 export type { ClassifierMetrics } from './evaluate';
 export { labelEfficiencyAt, labelEfficiencyFigure, labelEfficiencyNs, labelEfficiencyTable, readLabelEfficiency, summarizeLabelEfficiency } from './label-efficiency';
 export type { LabelEfficiencyCell, LabelEfficiencyPoint, LabelEfficiencyResults } from './label-efficiency';
+export type { SpamBaselines } from './evaluate';
