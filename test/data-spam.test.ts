@@ -1,7 +1,8 @@
 import { strict as assert } from 'assert';
 import { InputError } from '../src/errors';
 import { classBalance, cleanEmail, decodeEncodedWords, htmlToText, loadSpam, normalizeText, rawMessage, toText } from '../src/data';
-import { contentKey, dedupeExamples, splitExamples, stratifiedSubset } from '../src/data/spam';
+import { splitByHash } from '../src/data/hash';
+import { contentKey, dedupeExamples, PINNED_SPLITS, splitExamples, stratifiedSubset } from '../src/data/spam';
 import type { SpamDataset, SpamExample } from '../src/data';
 
 // Headers that give the label away in the real corpus; none may survive cleaning.
@@ -143,6 +144,22 @@ describe('data/spam: the SpamAssassin corpus', () => {
     const balance = classBalance(all);
     assert.equal(balance.spam, 1806);
     assert.ok(balance.spamFraction > 0.3 && balance.spamFraction < 0.31);
+  });
+
+  it('pins only examples whose hashed split would differ, and nothing else moves', () => {
+    const all = [...data.train, ...data.val, ...data.test];
+    for (const [id, split] of PINNED_SPLITS) {
+      const e = all.find((x) => x.id === id);
+      assert.ok(e, `pinned id ${id} is not in the corpus`);
+      assert.ok(data[split].includes(e), `${id} is not in ${split}`);
+      assert.notEqual(splitByHash(contentKey(e.subject, e.body)), split, `${id} needs no pin: its hash gives ${split}`);
+    }
+    const unpinned = all.filter((e) => !PINNED_SPLITS.has(e.id));
+    for (const s of ['train', 'val', 'test'] as const) {
+      const hashed = unpinned.filter((e) => splitByHash(contentKey(e.subject, e.body)) === s).length;
+      const kept = data[s].filter((e) => !PINNED_SPLITS.has(e.id)).length;
+      assert.equal(kept, hashed, `${s}: ${kept} unpinned examples, but ${hashed} hash there`);
+    }
   });
 
   it('has no content shared between splits', () => {

