@@ -9,6 +9,8 @@ import {
   METRICS_MARKER, METRICS_MIME, pngSize, reportMetrics, saveFigure, setOutputSink, showPlot, showTable, tableHtml,
   tokenLabel, type MimeBundle,
 } from '../src/viz';
+import { canvasRefusal, panelCount } from '../src/viz/canvas-figure';
+import type { Figure } from '../src/viz/plotly';
 import { grayGridPixels } from '../src/viz/png';
 
 interface Runner {
@@ -43,6 +45,20 @@ function captureLog(fn: () => void): string[] {
     console.log = log;
   }
   return lines;
+}
+
+/** Run `fn` with these environment variables set (undefined: removed), then restore them. */
+function withEnv<R>(vars: Record<string, string | undefined>, fn: () => R): R {
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  const put = (v: Record<string, string | undefined>) => {
+    for (const [k, x] of Object.entries(v)) if (x === undefined) delete process.env[k]; else process.env[k] = x;
+  };
+  put(vars);
+  try {
+    return fn();
+  } finally {
+    put(saved);
+  }
 }
 
 const codeCell = (source: string, outputs: object[]) => ({ cell_type: 'code', source, outputs, metadata: {} });
@@ -227,6 +243,25 @@ describe('viz', () => {
       assert.deepEqual(pngSize(fs.readFileSync(saved.path)), { width: fig.layout?.width, height: fig.layout?.height });
       const svg = saveFigure(lineFigure([1, 3, 2]), path.join(tmp, 'line.svg'), { renderer: 'canvas' });
       assert.ok(fs.readFileSync(svg.path, 'utf8').includes('<svg'));
+    });
+
+    it('refuses to draw a many-panel figure with canvas, and leaves the file as it was', () => {
+      const panel = (k: number) => ({ type: 'heatmap', z: [[1, 0], [0, 1]], xaxis: k === 1 ? 'x' : `x${k}`, yaxis: k === 1 ? 'y' : `y${k}` });
+      const three: Figure = { data: [panel(1), panel(2), panel(3), { type: 'scatter', x: [0], y: [0], xaxis: 'x2', yaxis: 'y2' }] };
+      assert.equal(panelCount(three), 3);
+      assert.equal(panelCount(lineFigure([1, 2])), 1);
+      assert.equal(canvasRefusal(lineFigure([1, 2])), null);
+      const file = path.join(tmp, 'panels.png');
+      fs.writeFileSync(file, 'previous');
+      assert.throws(() => saveFigure(three, file, { renderer: 'canvas' }), /3 panels/);
+      assert.equal(fs.readFileSync(file, 'utf8'), 'previous');
+      // 'auto' without Chromium: nothing written, renderer 'none'.
+      const saved = withEnv({ PATH: '', LGPT_CHROMIUM: undefined, CHROME_PATH: undefined }, () => saveFigure(three, file));
+      assert.deepEqual([saved.renderer, saved.bytes], ['none', 0]);
+      assert.equal(fs.readFileSync(file, 'utf8'), 'previous');
+      // One panel still falls back to canvas.
+      const one = withEnv({ PATH: '', LGPT_CHROMIUM: undefined, CHROME_PATH: undefined }, () => saveFigure({ data: [panel(1)] }, path.join(tmp, 'one.png')));
+      assert.equal(one.renderer, 'canvas');
     });
 
     it('draws with plotly.js in headless Chromium when installed', function () {

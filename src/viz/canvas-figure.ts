@@ -5,6 +5,8 @@
  * It draws the two kinds of figure this project makes, line charts (scatter traces) and heatmaps
  * (the first heatmap trace, with the layout's tick labels), with a title and labelled axes. It is
  * not plotly: legends, annotations and subplots are left out. PNG or SVG from the same code.
+ * A figure of several panels would come out as its first panel alone, a drawing that misleads, so
+ * `canvasRefusal` names it and saveFigure refuses to draw it this way.
  */
 import { createCanvas, SvgExportFlag, type SKRSContext2D } from '@napi-rs/canvas';
 import { figureSize, type Figure, type Trace } from './plotly';
@@ -100,6 +102,18 @@ function drawHeatmap(ctx: SKRSContext2D, fig: Figure, trace: Trace, box: Box): v
   labels(axisOf(fig, 'yaxis'), rows).forEach((l, i) => ctx.fillText(l, box.x - 4, box.y + (i + 0.5) * ch + 4));
   ctx.textAlign = 'center';
   labels(axisOf(fig, 'xaxis'), cols).forEach((l, j) => ctx.fillText(l, box.x + (j + 0.5) * cw, box.y - 6));
+}
+
+/** The panels (distinct x/y axis pairs) that `fig`'s traces draw on: 1 for a plain figure. */
+export function panelCount(fig: Figure): number {
+  const axes = (t: Trace): string => `${String(t.xaxis ?? 'x')}|${String(t.yaxis ?? 'y')}`;
+  return new Set(fig.data.map(axes)).size;
+}
+
+/** Why the canvas drawing of `fig` would be wrong (it draws one panel only), or null when it is not. */
+export function canvasRefusal(fig: Figure): string | null {
+  const panels = panelCount(fig);
+  return panels > 1 ? `it has ${panels} panels and the canvas fallback draws only the first` : null;
 }
 
 /** Draw `fig` onto a new canvas and encode it; `format` picks PNG or SVG. */

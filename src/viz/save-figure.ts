@@ -4,7 +4,9 @@
  * plotly.js needs a browser, so the spec is drawn by the real plotly.js in headless Chromium
  * (Debian's `chromium` package) and screenshotted. Without Chromium the figure is drawn by a small
  * canvas renderer (canvas-figure.ts) instead: plainer, but `figures/` can always be regenerated.
- * The result says which renderer ran, so a notebook can print it.
+ * The result says which renderer ran, so a notebook can print it. A figure of several panels is
+ * never drawn by canvas (it would show its first panel only): asked for canvas, saveFigure throws;
+ * in 'auto' mode without a working Chromium it leaves the file as it was and says 'none'.
  *
  * Relative paths are taken from the project root (the nearest folder above the working directory
  * with a package.json), because a notebook's kernel runs in notebooks/ but figures/ is at the top.
@@ -14,7 +16,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { writeFileAtomic } from '../checkpoint/atomic';
-import { renderFigureCanvas } from './canvas-figure';
+import { canvasRefusal, renderFigureCanvas } from './canvas-figure';
 import { figureSize, plotlyScriptTag, scriptJson, type Figure } from './plotly';
 
 export type Renderer = 'chromium' | 'canvas';
@@ -28,7 +30,9 @@ export interface SaveOptions {
 
 export interface SavedFigure {
   readonly path: string;
-  readonly renderer: Renderer;
+  /** Who drew it; 'none': nothing was written (a many-panel figure and no working Chromium). */
+  readonly renderer: Renderer | 'none';
+  /** Bytes written (0 with renderer 'none'). */
   readonly bytes: number;
 }
 
@@ -129,7 +133,16 @@ export function saveFigure(fig: Figure, file: string, options: SaveOptions = {})
       console.error(`saveFigure: ${e instanceof Error ? e.message : e}; drawing with canvas instead`);
     }
   }
-  data ??= renderFigureCanvas(fig, format);
+  if (data === null) {
+    const refusal = canvasRefusal(fig);
+    if (refusal !== null) {
+      const why = `saveFigure: ${file} not drawn with canvas: ${refusal}`;
+      if (want === 'canvas') throw new Error(why);
+      console.error(`${why}; the previous file is kept (install Chromium to draw it)`);
+      return { path: out, renderer: 'none', bytes: 0 };
+    }
+    data = renderFigureCanvas(fig, format);
+  }
   fs.mkdirSync(path.dirname(out), { recursive: true });
   writeFileAtomic(out, data); // whole or not at all: a full disk keeps the previous figure
   return { path: out, renderer, bytes: data.length };
