@@ -10,6 +10,8 @@
 // (scripts/views-smoke.js fails on console errors) and left as text.
 //
 //   node scripts/offline-html.js out/02-self-attention.html   post-process one export in place
+//
+// It also titles the page with its chapter (the notebook's first heading) instead of nbconvert's "Notebook".
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -85,11 +87,49 @@ function externalFetches(html) {
   return found;
 }
 
-/** The export with KaTeX in place of the placeholder; throws if the export was not made with our template. */
+/**
+ * The chapter's title: the text of the first heading in the export's first markdown cell (the
+ * notebook's `# NN · …` line), its markup and nbconvert's "¶" anchor link removed; null without one.
+ * The text stays HTML-escaped, as it was in the page, so it can go straight into <title>.
+ */
+function chapterTitle(html) {
+  const start = html.indexOf('jp-RenderedMarkdown');
+  if (start < 0) return null;
+  const m = /<h([1-6])\b[^>]*>([\s\S]*?)<\/h\1>/i.exec(html.slice(start));
+  if (!m) return null;
+  const text = m[2]
+    .replace(/<a\b[^>]*class="anchor-link"[^>]*>[\s\S]*?<\/a>/gi, '')
+    .replace(/<[^>]*>/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return text === '' ? null : text;
+}
+
+/**
+ * The page titled with its chapter: nbconvert titles every export made from a notebook object
+ * "Notebook" (it has no file name to use), so browser tabs and bookmarks could not tell the
+ * chapters apart. Only the document's own <title> in <head> is replaced, not an SVG's.
+ */
+function setTitle(html, title) {
+  const headEnd = html.search(/<\/head>/i);
+  const head = headEnd < 0 ? html : html.slice(0, headEnd);
+  const m = /<title>[\s\S]*?<\/title>/i.exec(head);
+  const tag = `<title>${title}</title>`;
+  if (m) return html.slice(0, m.index) + tag + html.slice(m.index + m[0].length);
+  if (headEnd < 0) return html;
+  return html.slice(0, headEnd) + tag + html.slice(headEnd);
+}
+
+/**
+ * The export with KaTeX in place of the placeholder, titled with its chapter (chapterTitle);
+ * throws if the export was not made with our template.
+ */
 function makeOffline(html) {
   if (!html.includes(PLACEHOLDER)) throw new Error(`no ${PLACEHOLDER} in the export: it was not made with scripts/nbconvert/lgpt-offline`);
   const head = mathHead();
-  return html.replace(PLACEHOLDER, () => head);
+  const title = chapterTitle(html);
+  const titled = title === null ? html : setTitle(html, title);
+  return titled.replace(PLACEHOLDER, () => head);
 }
 
 /** Post-process one exported file in place; returns the network references left in it (none expected). */
@@ -109,4 +149,4 @@ if (require.main === module) {
   process.exit(bad > 0 ? 1 : 0);
 }
 
-module.exports = { PLACEHOLDER, DELIMITERS, externalFetches, inlineKatexCss, makeOffline, makeOfflineFile, mathHead };
+module.exports = { PLACEHOLDER, DELIMITERS, chapterTitle, externalFetches, inlineKatexCss, makeOffline, makeOfflineFile, mathHead, setTitle };
