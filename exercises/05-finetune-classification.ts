@@ -70,8 +70,8 @@ export function f1FromConfusion(m: readonly (readonly number[])[]): { precision:
  *   started as copies of the separators (tokenInit 'separators');
  * - the options: `lg.DEFAULT_FINETUNE` with task 'subject', T = 48, lr 1e-3, dropout 0, this
  *   `seed` and `lambda`, trainSize `n`, tokenInit 'separators', and the small-set schedule
- *   `lg.smallSetSchedule(n, batchSize)` (200 steps, validation every 10, the best evaluation's
- *   weights kept: `lg.finetune` restores them);
+ *   `lg.smallSetSchedule(n, batchSize, steps)` (`steps` defaults to the curve's 200; validation
+ *   every 10, the best evaluation's weights kept: `lg.finetune` restores them);
  * - the subjects encoded with `lg.encodeSpam`, trained with `lg.finetune`.
  * Return the best validation accuracy, the test accuracy of the kept (best) weights
  * (`lg.predictProba`, `lg.accuracyOf`) and the steps run; dispose of the model before returning.
@@ -80,12 +80,15 @@ export function f1FromConfusion(m: readonly (readonly number[])[]): { precision:
  * ablation found it helped on large datasets only: run this with λ = 0 and λ = 0.5 at a small n
  * (and a few seeds) to add a point of that ablation where labels are few.
  */
-export async function fineTuneFew(lmDir: string, n: number, seed: number, lambda: number): Promise<{ valAccuracy: number; testAccuracy: number; steps: number }> {
+export async function fineTuneFew(
+  lmDir: string, n: number, seed: number, lambda: number, steps: number = lg.SMALL_SET_SCHEDULE.steps,
+): Promise<{ valAccuracy: number; testAccuracy: number; steps: number }> {
   void lg;
   void lmDir;
   void n;
   void seed;
   void lambda;
+  void steps;
   throw new Error('exercise 4: not written yet');
 }
 

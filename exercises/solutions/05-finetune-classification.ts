@@ -47,14 +47,16 @@ export function f1FromConfusion(m: readonly (readonly number[])[]): { precision:
   return { precision, recall, f1 };
 }
 
-export async function fineTuneFew(lmDir: string, n: number, seed: number, lambda: number): Promise<{ valAccuracy: number; testAccuracy: number; steps: number }> {
+export async function fineTuneFew(
+  lmDir: string, n: number, seed: number, lambda: number, steps: number = lg.SMALL_SET_SCHEDULE.steps,
+): Promise<{ valAccuracy: number; testAccuracy: number; steps: number }> {
   const ds = lg.loadSpam();
   // The chapter's recipe (scripts/label-efficiency.js): subjects, 48 tokens, lr 1e-3, no dropout,
-  // <s>/<e> copied from the separators, and the small-set schedule: 200 steps, validation every
-  // 10, the best evaluation's weights kept (lg.finetune restores them).
+  // <s>/<e> copied from the separators, and the small-set schedule: `steps` steps (the curve's
+  // 200 by default), validation every 10, the best evaluation's weights kept (lg.finetune restores them).
   const o: lg.FinetuneOptions = {
     ...lg.DEFAULT_FINETUNE, task: 'subject', T: 48, lr: 1e-3, dropout: 0, seed, lambda, trainSize: n,
-    tokenInit: 'separators', ...lg.smallSetSchedule(n, lg.DEFAULT_FINETUNE.batchSize),
+    tokenInit: 'separators', ...lg.smallSetSchedule(n, lg.DEFAULT_FINETUNE.batchSize, steps),
   };
   const { model, tokenizer } = lg.prepareClassifier(lmDir, 'pretrained', seed, { dropout: 0, tokenInit: 'separators' });
   try {

@@ -58,7 +58,7 @@ describe('hidden checks 05-finetune-classification', () => {
         const mean = cnt ? l1 / cnt : 0;
         for (const lambda of [0, 0.5, 3]) {
           const got = combinedLoss(clf, labels, lm, targets, lambda);
-          assert.ok(Math.abs(got - (l2 + lambda * mean)) <= 1e-9 * Math.max(1, got));
+          assert.ok(Math.abs(got - (l2 + lambda * mean)) <= 1e-9 * Math.max(1, got), `combinedLoss at λ = ${lambda}: ${got}, expected ${l2 + lambda * mean}`);
         }
       }
     });
@@ -67,7 +67,7 @@ describe('hidden checks 05-finetune-classification', () => {
       const clf = [[0.2, 1.7], [3, -1]];
       const want = (nll(clf[0], 1) + nll(clf[1], 0)) / 2;
       const got = combinedLoss(clf, [1, 0], [[[1, 2, 3]], [[4, 5, 6]]], [[-1], [-1]], 0.5);
-      assert.ok(Math.abs(got - want) < 1e-12);
+      assert.ok(Math.abs(got - want) < 1e-12, `combinedLoss with every LM target −1: ${got}, expected the classification loss ${want}`);
     });
   });
 
@@ -80,7 +80,9 @@ describe('hidden checks 05-finetune-classification', () => {
         for (const t of [0, 1]) for (const p of [0, 1]) for (let k = 0; k < m[t][p]; k++) { truth.push(t); pred.push(p); }
         const got = f1FromConfusion(m);
         const want = truth.length ? precisionRecallF1(truth, pred) : { precision: 0, recall: 0, f1: 0 };
-        for (const key of ['precision', 'recall', 'f1'] as const) assert.ok(Math.abs(got[key] - want[key]) < 1e-12 && !Number.isNaN(got[key]));
+        for (const key of ['precision', 'recall', 'f1'] as const) {
+          assert.ok(Math.abs(got[key] - want[key]) < 1e-12 && !Number.isNaN(got[key]), `${key} of ${JSON.stringify(m)}: ${got[key]}, expected ${want[key]}`);
+        }
       }
     });
 
@@ -112,7 +114,7 @@ describe('hidden checks 05-finetune-classification', () => {
           return -crossEntropy(model.logits(hidden), tf.tensor2d([targets], [1, ids.length], 'int32')).dataSync()[0] * count;
         });
         const got = subjectLogProb(model, tok, s);
-        assert.ok(Math.abs(got - want) <= 1e-4 * Math.max(1, Math.abs(want)));
+        assert.ok(Math.abs(got - want) <= 1e-4 * Math.max(1, Math.abs(want)), `subjectLogProb: ${got}, expected ${want}`);
       }
     });
   });

@@ -39,7 +39,7 @@ describe('hidden checks 06-image-generation', () => {
       for (let n = 1; n < 40; n++) {
         const p = Array.from({ length: n }, () => 0.001 + r() * 0.999);
         const want = -p.reduce((s, x) => s + Math.log2(x), 0) / n;
-        assert.ok(Math.abs(bitsPerPixel(p) - want) < 1e-12);
+        assert.ok(Math.abs(bitsPerPixel(p) - want) < 1e-12, `bitsPerPixel of ${n} probabilities: ${bitsPerPixel(p)}, expected ${want}`);
       }
     });
   });
@@ -51,7 +51,7 @@ describe('hidden checks 06-image-generation', () => {
       const frozen = JSON.stringify([c, u]);
       for (const S of [-1, 0.25, 7.5]) {
         const got = guidanceMix(c, u, S);
-        got.forEach((v, i) => assert.ok(Math.abs(v - (u[i] + S * (c[i] - u[i]))) < 1e-12));
+        got.forEach((v, i) => assert.ok(Math.abs(v - (u[i] + S * (c[i] - u[i]))) < 1e-12, `guidanceMix at S = ${S}, entry ${i}: ${v}, expected ${u[i] + S * (c[i] - u[i])}`));
       }
       assert.equal(JSON.stringify([c, u]), frozen);
     });

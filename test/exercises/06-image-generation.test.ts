@@ -43,13 +43,13 @@ describe(`exercises 06-image-generation (${exerciseTarget()})`, () => {
 
   describe('3. bitsPerPixel', () => {
     it('is 1 bit when every pixel had probability ½, 2 bits at ¼, 0 bits at 1', () => {
-      assert.ok(Math.abs(bitsPerPixel([0.5, 0.5, 0.5]) - 1) < 1e-12);
-      assert.ok(Math.abs(bitsPerPixel([0.25, 0.25]) - 2) < 1e-12);
-      assert.ok(Math.abs(bitsPerPixel([1, 1])) < 1e-12);
+      assert.ok(Math.abs(bitsPerPixel([0.5, 0.5, 0.5]) - 1) < 1e-12, `bitsPerPixel([0.5, 0.5, 0.5]): ${bitsPerPixel([0.5, 0.5, 0.5])}, expected 1`);
+      assert.ok(Math.abs(bitsPerPixel([0.25, 0.25]) - 2) < 1e-12, `bitsPerPixel([0.25, 0.25]): ${bitsPerPixel([0.25, 0.25])}, expected 2`);
+      assert.ok(Math.abs(bitsPerPixel([1, 1])) < 1e-12, `bitsPerPixel([1, 1]): ${bitsPerPixel([1, 1])}, expected 0`);
     });
 
     it('averages over pixels: [1, ¼] → 1 bit', () => {
-      assert.ok(Math.abs(bitsPerPixel([1, 0.25]) - 1) < 1e-12);
+      assert.ok(Math.abs(bitsPerPixel([1, 0.25]) - 1) < 1e-12, `bitsPerPixel([1, 0.25]): ${bitsPerPixel([1, 0.25])}, expected 1`);
     });
   });
 
@@ -111,7 +111,8 @@ describe(`exercises 06-image-generation (${exerciseTarget()})`, () => {
       for (const img of [asZero, asSeven]) {
         assert.equal(img.length, P);
         assert.deepEqual(img.slice(0, top.length), top);
-        assert.ok(img.every((v) => Number.isInteger(v) && v >= 0 && v < L));
+        const bad = img.findIndex((v) => !(Number.isInteger(v) && v >= 0 && v < L));
+        assert.equal(bad, -1, `pixel ${bad} is ${img[bad]}, not a level 0 … ${L - 1}`);
       }
       assert.equal(calls, 2 * 2 * (P - top.length), 'two prompts (label, "no label") per drawn pixel, for two completions');
     });
