@@ -40,6 +40,7 @@ def parse_args():
     ap.add_argument('--steps', type=int, default=20)
     ap.add_argument('--warmup', type=int, default=3)
     ap.add_argument('--serve', action='store_true')
+    ap.add_argument('--profile', action='store_true', help='print where one step\'s time goes (torch.profiler), as JSON')
     return ap.parse_args()
 
 
@@ -121,7 +122,8 @@ def step(model, opt, x, y):
     loss = model(x, y)
     opt.zero_grad(set_to_none=True)
     loss.backward()
-    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    with torch.profiler.record_function('clip'):
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
     opt.step()
     return loss.item()
 
@@ -152,6 +154,76 @@ def kernels():
     return ', '.join(parts)
 
 
+# The kinds of src/bench/profile.ts, from aten op names (self time of each op).
+KIND_BY_OP = [
+    (r'^aten::(mm|addmm)$', 'matmul'),
+    (r'^aten::bmm$', 'batched matmul'),
+    (r'softmax(?!.*log)', 'softmax'),
+    (r'layer_norm', 'layernorm'),
+    (r'gelu', 'gelu'),
+    (r'embedding|index_select|^aten::index', 'embedding'),
+    (r'nll_loss|log_softmax|cross_entropy', 'loss'),
+    (r'^aten::(view|reshape|transpose|t|permute|contiguous|clone|copy_|as_strided|split|split_with_sizes|'
+     r'unsafe_split|cat|stack|slice|select|expand|unsqueeze|squeeze|_unsafe_view|empty|empty_like|zeros|'
+     r'zeros_like|ones_like|fill_|zero_|detach|alias|to|_to_copy|resize_|arange|narrow|unbind|new_empty.*|'
+     r'empty_strided|_reshape_alias)$', 'layout copies'),
+]
+
+
+def kind_of(name, ancestors):
+    """The kind of one profiler event, by its name and the scopes it ran in."""
+    for a in ancestors:
+        if a.startswith('Optimizer.step'):
+            return 'adamw'
+        if a == 'clip':
+            return 'clip+flatten'
+    for pattern, kind in KIND_BY_OP:
+        if re.search(pattern, name):
+            return kind
+    if name.startswith('autograd::') or name.startswith('torch::autograd::'):
+        return 'gradient accumulation' if 'AccumulateGrad' in name else 'autograd engine'
+    return 'elementwise'
+
+
+def profile(model, opt, x, y, steps=3):
+    """Self CPU time per kind and per matmul shape over `steps` steps, as ms per step."""
+    from torch.profiler import ProfilerActivity, profile as tprofile
+    with tprofile(activities=[ProfilerActivity.CPU], record_shapes=True) as prof:
+        for _ in range(steps):
+            step(model, opt, x, y)
+    kinds, shapes, total = {}, {}, 0.0
+    for e in prof.events():
+        if e.name.startswith('ProfilerStep') or e.name in ('clip',) or e.name.startswith('Optimizer.'):
+            continue
+        ancestors, p = [], e.cpu_parent
+        while p is not None:
+            ancestors.append(p.name)
+            p = p.cpu_parent
+        ms = e.self_cpu_time_total / 1000 / steps
+        k = kind_of(e.name, ancestors)
+        kinds[k] = kinds.get(k, 0.0) + ms
+        total += ms
+        if k in ('matmul', 'batched matmul') and e.input_shapes:
+            ins = [s for s in e.input_shapes if s]
+            a, b = (ins[-2], ins[-1]) if len(ins) >= 2 else (None, None)
+            if a is None:
+                continue
+            if len(a) == 3:
+                desc, flops = f'{a[0]} × ({a[1]}×{a[2]} · {b[1]}×{b[2]})', 2 * a[0] * a[1] * a[2] * b[2]
+            else:
+                desc, flops = f'{a[0]}×{a[1]} · {b[0]}×{b[1]}', 2 * a[0] * a[1] * b[1]
+            d = shapes.setdefault(desc, dict(kind=k, shape=desc, calls=0, ms=0.0, flops=flops))
+            d['calls'] += 1 / steps
+            d['ms'] += ms
+    mats = []
+    for d in shapes.values():
+        gf = d['flops'] * d['calls'] / 1e9
+        mats.append(dict(kind=d['kind'], shape=d['shape'], calls=round(d['calls']), ms=d['ms'], gflops=gf,
+                         gflopPerSecond=gf / (d['ms'] / 1000) if d['ms'] > 0 else 0))
+    mats.sort(key=lambda m: -m['ms'])
+    return dict(byKind=kinds, opMs=total, matmuls=mats, events=len(prof.events()) // steps)
+
+
 def main():
     args = ARGS
     torch.set_num_threads(args.threads)
@@ -160,6 +232,11 @@ def main():
     head = dict(torch=torch.__version__, threads=torch.get_num_threads(), preset=args.preset, batch=args.batch,
                 tokensPerStep=tokens, params=sum(q.numel() for q in model.parameters()), kernels=kernels())
     timed(model, opt, x, y, args.warmup)
+    if args.profile:
+        ms, _, _ = timed(model, opt, x, y, 5)
+        med = sorted(ms)[len(ms) // 2]
+        print(json.dumps(dict(head, stepMs=med, **profile(model, opt, x, y))))
+        return
     if not args.serve:
         ms, cpu, loss = timed(model, opt, x, y, args.steps)
         med = sorted(ms)[len(ms) // 2]

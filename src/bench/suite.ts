@@ -19,7 +19,8 @@ import { setKernelMode } from '../model/fused';
 import { GPT } from '../model/gpt';
 import { benchMatmul, type MatmulResult, modelMatmulShapes, peakShape } from './matmul';
 import { benchSampling, type SampleResult } from './sample';
-import { ensureTorch, TorchReference } from './torch';
+import { profileTable, profileTrainStep, type StepProfile } from './profile';
+import { ensureTorch, type TorchProfile, torchProfile, TorchReference } from './torch';
 import { currentLoad, type Load, median, rssMiB, sig } from './timing';
 import { type MemoryProbe, probeMemory, profileStep, TrainRunner } from './train';
 
@@ -45,6 +46,8 @@ export interface BenchOptions {
   readonly torchThreads: readonly number[];
   /** Also time the textbook formulations (setKernelMode('reference'), the model before the fused kernels) for a speed-up ratio. */
   readonly compareReference: boolean;
+  /** Profile one step by kind of work (src/bench/profile.ts), and PyTorch's with torch.profiler when `torch`. */
+  readonly profile: boolean;
   /** A few seconds end to end (tests): pico sizes, few steps; all fields still present. */
   readonly tiny: boolean;
   readonly log: (line: string) => void;
@@ -53,7 +56,7 @@ export interface BenchOptions {
 export const DEFAULT_BENCH: BenchOptions = {
   preset: 'nano', largePreset: 'micro', batch: 32, vocabSize: 65, stepsPerRound: 3, rounds: 5,
   sampleTokens: 256, sampleRounds: 3, sampleBlockSize: 512, memorySteps: 1000, torch: false, installTorch: false, torchThreads: [1, 2],
-  compareReference: true, tiny: false, log: () => undefined,
+  compareReference: true, profile: true, tiny: false, log: () => undefined,
 };
 
 export interface TrainFigures {
@@ -237,6 +240,18 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
   }
   const train = { ...trainFigures(cfg, preset, runner, fusedMs, peakGflops, { start: loadTrain, end: currentLoad() }), cpuMsPerStep: sig(median(fusedCpu)) };
   const { peakBytes, kernels } = await profileStep(runner);
+  // Where the step's time goes, ours and PyTorch's (at the thread count that won most rounds).
+  let profile: { ours: StepProfile; torch: TorchProfile | null; table: string[] } | null = null;
+  if (o.profile) {
+    const ours = await profileTrainStep(runner, { warmup: 1, timedSteps: o.tiny ? 1 : 5 });
+    const python = torchInfo && torchInfo.available ? String(torchInfo.python) : null;
+    const tp = python && torches.length > 0
+      ? torchProfile({ python, preset, batch, vocab: o.vocabSize, threads: mode(bestThreads) }, log)
+      : null;
+    profile = { ours, torch: tp, table: profileTable(ours, tp) };
+    log(`where a ${preset} step's time goes${tp ? ` (PyTorch ${tp.torch}, ${tp.threads} thread${tp.threads === 1 ? '' : 's'}, torch.profiler)` : ''}:`);
+    for (const line of profile.table) log(`  ${line}`);
+  }
   runner.dispose();
   const rssAfterTrain = rssMiB();
   const reference = o.compareReference ? {
@@ -335,6 +350,7 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
     trainLarge: large,
     reference,
     torch: torchResult,
+    profile,
     matmul,
     memory: {
       // Resident memory of the whole process (the native allocator keeps what it once used).

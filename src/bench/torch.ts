@@ -115,3 +115,28 @@ export class TorchReference {
     setTimeout(() => { if (this.child.exitCode === null) this.child.kill(); }, 5000).unref();
   }
 }
+
+/** Where one PyTorch step's time goes (bench/torch_nano.py --profile: torch.profiler, self CPU time per op). */
+export interface TorchProfile {
+  readonly torch: string;
+  readonly threads: number;
+  /** Median wall time of unprofiled steps (ms). */
+  readonly stepMs: number;
+  /** Self time per kind (the kinds of src/bench/profile.ts, plus "autograd engine"), ms per step. */
+  readonly byKind: Record<string, number>;
+  /** Sum of all ops' self times, ms per step. */
+  readonly opMs: number;
+  readonly matmuls: { kind: string; shape: string; calls: number; ms: number; gflops: number; gflopPerSecond: number }[];
+}
+
+/** Run the PyTorch step under torch.profiler in a child process; null (with the reason logged) if it fails. */
+export function torchProfile(opts: { python: string; preset: string; batch: number; vocab: number; threads: number }, log: (line: string) => void): TorchProfile | null {
+  const r = cp.spawnSync(opts.python, [SCRIPT, '--profile', '--preset', opts.preset, '--batch', String(opts.batch),
+    '--vocab', String(opts.vocab), '--threads', String(opts.threads)], { encoding: 'utf8', timeout: 600_000 });
+  const line = String(r.stdout ?? '').split('\n').find((l) => l.startsWith('{'));
+  if (r.status !== 0 || !line) {
+    log(`PyTorch profile failed: ${String(r.stderr ?? '').trim().split('\n').pop() ?? `exit ${r.status}`}`);
+    return null;
+  }
+  return JSON.parse(line) as TorchProfile;
+}

@@ -32,9 +32,11 @@ export interface BlockContext {
 /** Token plus position embeddings: wte[idx] + wpe[offset … offset+T−1], (B, T) → (B, T, C). */
 export function embeddings(wte: tf.Tensor2D, wpe: tf.Tensor2D, idx: tf.Tensor2D, offset = 0): tf.Tensor3D {
   const [B, T] = idx.shape;
-  const pos = tf.range(offset, offset + T, 1, 'int32');
-  const tok = tf.gather(wte, idx.reshape([-1])).reshape([B, T, -1]); // (B, T, C)
-  return tf.add(tok, tf.gather(wpe, pos)) as tf.Tensor3D; // (B, T, C)
+  return tf.tidy('Embedding', () => {
+    const pos = tf.range(offset, offset + T, 1, 'int32');
+    const tok = tf.gather(wte, idx.reshape([-1])).reshape([B, T, -1]); // (B, T, C)
+    return tf.add(tok, tf.gather(wpe, pos)) as tf.Tensor3D; // (B, T, C)
+  });
 }
 
 /** Multi-head causal self-attention: q, k, v from one matmul, attention per head, heads merged, c_proj. */

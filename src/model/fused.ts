@@ -54,7 +54,7 @@ export function layerNormFused(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor
     const rstd = tf.rsqrt(tf.add(variance, eps)); // (…, 1)
     return { xhat: tf.mul(xc, rstd), rstd }; // x̂: (…, C)
   };
-  if (!recording()) return tf.add(tf.mul(normalise(x).xhat, gamma), beta);
+  if (!recording()) return tf.tidy('LayerNorm', () => tf.add(tf.mul(normalise(x).xhat, gamma), beta));
   const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [xs, g, b] = args as tf.Tensor[];
     const save = args[3] as tf.GradSaveFunc;
@@ -73,7 +73,8 @@ export function layerNormFused(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor
       },
     };
   });
-  return f(x, gamma, beta);
+  // A named scope: the profiler (src/bench/profile.ts) files these kernels under LayerNorm.
+  return tf.tidy('LayerNorm', () => f(x, gamma, beta));
 }
 
 /**
@@ -91,7 +92,7 @@ export function geluFused(x: tf.Tensor): tf.Tensor {
     const z2 = tf.mul(xs, tf.add(tf.mul(x2, 2 * GELU_SCALE * GELU_CUBIC), 2 * GELU_SCALE)); // 2c·(x + a·x³)
     return { x2, s: tf.sigmoid(z2) };
   };
-  if (!recording()) return tf.mul(x, gate(x).s);
+  if (!recording()) return tf.tidy('GELU', () => tf.mul(x, gate(x).s));
   const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const xs = args[0] as tf.Tensor;
     const save = args[1] as tf.GradSaveFunc;
@@ -107,5 +108,5 @@ export function geluFused(x: tf.Tensor): tf.Tensor {
       },
     };
   });
-  return f(x);
+  return tf.tidy('GELU', () => f(x));
 }

@@ -158,7 +158,7 @@ export class GPT {
  * Targets < 0 are ignored (padding).
  */
 export function crossEntropy(logits: tf.Tensor, targets: tf.Tensor): tf.Scalar {
-  return tf.tidy(() => {
+  return tf.tidy('CrossEntropy', () => {
     const V = logits.shape[logits.shape.length - 1];
     const z = logits.reshape([-1, V]) as tf.Tensor2D; // (N, V)
     const t = targets.reshape([-1]).toInt(); // (N)

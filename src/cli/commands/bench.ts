@@ -21,7 +21,7 @@ const presets = Object.keys(PRESETS);
 registerCommand({
   name: 'bench',
   summary: 'benchmark matmuls, training tokens/s, MFU, sampling and memory on this backend',
-  usage: 'literate-gpt bench [--preset nano] [--large micro|none] [--torch] [--save] [--tiny] [--json]',
+  usage: 'literate-gpt bench [--preset nano] [--large micro|none] [--torch] [--no-profile] [--save] [--tiny] [--json]',
   flags: {
     preset: { type: 'string', help: 'model to time (default nano)', choices: presets },
     large: { type: 'string', help: 'a larger model to time training on too (default micro; none to skip)', choices: [...presets, 'none'] },
@@ -35,6 +35,7 @@ registerCommand({
     'install-torch': { type: 'boolean', help: 'with --torch: pip-install PyTorch 2.x (CPU build) into .venv if no torch is found' },
     'torch-threads': { type: 'string', help: 'PyTorch thread counts to time, each in its own process; the best is the anchor (default 1,2)' },
     'no-reference': { type: 'boolean', help: 'skip timing the textbook (pre-optimisation) kernels' },
+    'no-profile': { type: 'boolean', help: 'skip the profile of one step by kind of work (ours, and PyTorch\'s with --torch)' },
     save: { type: 'boolean', help: 'write data/bench/latest.json and data/bench/<backend>.json' },
     tiny: { type: 'boolean', help: 'a seconds-long run on a pico model (for tests); timings meaningless' },
   },
@@ -69,6 +70,7 @@ registerCommand({
       torch: get.bool(flags, 'torch'),
       installTorch: get.bool(flags, 'install-torch'),
       compareReference: !get.bool(flags, 'no-reference'),
+      profile: !get.bool(flags, 'no-profile'),
       tiny: get.bool(flags, 'tiny'),
       log: ctx.log,
     });
