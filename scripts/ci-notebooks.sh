@@ -4,7 +4,8 @@
 # python3-venv, or python3-nbclient + python3-nbconvert when no .venv can be made.
 #
 #   scripts/ci-notebooks.sh                  outputs check, exercise solutions, notebooks in fast mode,
-#                                             their HTML exports in Chromium (scripts/views-smoke.js)
+#                                             the stale-prose check on them, their HTML exports in
+#                                             Chromium (scripts/views-smoke.js)
 #   LGPT_LAB_SMOKE=1 scripts/ci-notebooks.sh  also run 00-setup and the interactive views inside
 #                                             JupyterLab in headless Chromium
 #
@@ -23,7 +24,8 @@ step() {
 step node scripts/setup-jupyter.js                 # idempotent: link, kernelspec, .venv
 step node scripts/strip-notebooks.js --check       # committed notebooks carry no outputs
 step node scripts/check-exercises.js --solutions   # every exercise check passes on the solutions
-step env LGPT_FAST=1 node scripts/run-notebooks.js --fast
+step env LGPT_FAST=1 node scripts/run-notebooks.js --fast --no-prose-check
+step node scripts/check-prose.js                  # stale prose: every quantity covered by a claim or marked fixed
 # The exports just written, opened offline in Chromium: formulas typeset, views respond (about a minute).
 if [ "${LGPT_LAB_SMOKE:-0}" = "1" ]; then
   step node scripts/views-smoke.js --lab

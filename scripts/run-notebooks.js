@@ -6,12 +6,14 @@
 //   npm start -- 00 03           only those whose name starts with (or contains) 00 or 03
 //   npm start -- --fast          LGPT_FAST=1 in the kernel's environment (CI uses this)
 //   npm start -- --timeout 600   seconds a single cell may run (default 1800)
+//   npm start -- --no-prose-check  skip the stale-prose check (CI runs it as its own step)
 //
 // Writes out/NN-name.ipynb (executed, signed), out/NN-name.html (nbconvert, readable offline: see
 // scripts/offline-html.js) and out/metrics.json, then a
-// table: notebook, status, time, metrics (from lg.reportMetrics, see src/viz/protocol.ts). Exits 1
-// when any notebook failed, naming the cell (index and first line) and its error; 2 when it cannot
-// run at all (no Jupyter client, nothing to run).
+// table: notebook, status, time, metrics (from lg.reportMetrics, see src/viz/protocol.ts), then the
+// stale-prose check of the notebooks that ran (scripts/check-prose.js: a line per chapter). Exits 1
+// when any notebook failed, naming the cell (index and first line) and its error, or when the prose
+// check found a sentence not covered; 2 when it cannot run at all (no Jupyter client, nothing to run).
 'use strict';
 const cp = require('child_process');
 const fs = require('fs');
@@ -27,12 +29,13 @@ const METRICS_MARKER = 'LGPT_METRICS';
 const STDERR_ERROR = /^(?:\w*(?:Error|Exception)(?: \[\w+\])?:|Uncaught |Unhandled |\d+:\d+ - )/m;
 
 function parseArgs(argv) {
-  const opts = { fast: false, timeout: 1800, filters: [] };
+  const opts = { fast: false, timeout: 1800, proseCheck: true, filters: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--fast') opts.fast = true;
     else if (a === '--timeout') opts.timeout = Number(argv[++i]);
-    else if (a.startsWith('--')) throw new Error(`unknown option ${a} (expected --fast, --timeout N, or notebook names)`);
+    else if (a === '--no-prose-check') opts.proseCheck = false;
+    else if (a.startsWith('--')) throw new Error(`unknown option ${a} (expected --fast, --timeout N, --no-prose-check, or notebook names)`);
     else opts.filters.push(a);
   }
   if (!(opts.timeout > 0)) throw new Error('--timeout needs a number of seconds');
@@ -172,6 +175,22 @@ function runOne(python, file, opts, env) {
   return result;
 }
 
+/** The stale-prose check (scripts/check-prose.js) on the notebooks just run; prints its lines. */
+function proseCheck(results) {
+  try {
+    const { checkChapters } = require('./check-prose');
+    const status = Object.fromEntries(results.map((r) => [r.notebook, r.status]));
+    const r = checkChapters(results.map((x) => x.notebook), path.join(ROOT, 'out'), status);
+    console.log('stale-prose check (every quantity in the prose covered by a claim or marked fixed):');
+    for (const l of r.lines) console.log(`  ${l}`);
+    console.log(`prose check: ${r.passed} passed, ${r.failed} failed\n`);
+    return r;
+  } catch (e) {
+    console.log(`prose check could not run: ${e instanceof Error ? e.message : e}\n`);
+    return { failed: 1 };
+  }
+}
+
 function main() {
   const opts = parseArgs(process.argv.slice(2));
   const nbDir = path.join(ROOT, 'notebooks');
@@ -217,9 +236,10 @@ function main() {
 
   const failed = results.filter((r) => r.status !== 'ok');
   console.log(`\n${formatTable(results)}\n`);
+  const prose = opts.proseCheck ? proseCheck(results) : { failed: 0 };
   console.log(`executed notebooks and HTML in out/, metrics in out/metrics.json`);
   console.log(`${results.length - failed.length} passed, ${failed.length} failed`);
-  process.exit(failed.length > 0 ? 1 : 0);
+  process.exit(failed.length > 0 || prose.failed > 0 ? 1 : 0);
 }
 
 if (require.main === module) {

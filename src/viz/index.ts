@@ -9,6 +9,8 @@ export { inNotebook, liveOutput, setOutputSink, showBundle, showHtml, showMarkdo
 export type { LiveOutput, MimeBundle, OutputSink } from './display';
 export { checkMetrics, fastOr, isFast, METRICS_MARKER, METRICS_MIME, reportMetrics } from './protocol';
 export type { Metrics, MetricValue } from './protocol';
+export { ClaimError, claims, CLAIMS_MARKER, CLAIMS_MIME, claimsRecord } from './claims';
+export type { Claim, ClaimRecord, ClaimsOptions, ClaimsRecord } from './claims';
 export { figureHtml, loadPlotly, showPlot } from './plotly';
 export type { Figure, Trace } from './plotly';
 export { lineFigure, liveLinePlot, plotLine } from './line';
