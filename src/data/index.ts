@@ -8,7 +8,7 @@ export { brownBeforeAfter, brownSamples } from './brown';
 export type { BrownSample } from './brown';
 export { countSequentialBatches, sampleBatch, sampleMixedBatch, sequentialBatches } from './batches';
 export type { TokenBatch } from './batches';
-export { DEFAULT_BODY_CHARS, classBalance, loadSpam, rawMessage, stratifiedSubset, toText } from './spam';
+export { DEFAULT_BODY_CHARS, PINNED_SPLITS, classBalance, loadSpam, rawMessage, stratifiedSubset, toText } from './spam';
 export type { LoadSpamOptions, SpamDataset, SpamExample, SpamTask } from './spam';
 export { cleanEmail, decodeEncodedWords } from './mime';
 export type { CleanEmail } from './mime';
