@@ -329,8 +329,11 @@ function checkLoadFits(json: CheckpointJson, file: string, total: number): void 
   }
 }
 
+/** What loadCheckpoint returns: the model and everything stored with it. The caller disposes `model`. */
 export interface LoadedCheckpoint {
+  /** The validated checkpoint.json: kind, config, tensor table, training state and metrics. */
   readonly json: CheckpointJson;
+  /** The model, float32 on the current backend (float16 files are widened on load). */
   readonly model: GPT;
   /** The checkpoint's tokenizer, validated against the model, or null (models fed raw ids). */
   readonly tokenizer: StoredTokenizer | null;

@@ -13,7 +13,9 @@ import type { GPT } from '../model/gpt';
 import type { BpeTokenizer } from '../tokenize/bpe';
 import { encodeSpam, predictProba } from './finetune';
 
+/** A binary classifier's scores on a labelled set (metricsFromProbs). Fractions are 0–1, not percent. */
 export interface ClassifierMetrics {
+  /** Fraction of rows classified right. */
   readonly accuracy: number;
   /** F1 for the spam class. */
   readonly f1: number;
@@ -23,9 +25,15 @@ export interface ClassifierMetrics {
   readonly confusion: number[][];
   /** Mean −log p(true class), nats. */
   readonly loss: number;
+  /** Number of rows scored. */
   readonly n: number;
 }
 
+/**
+ * Accuracy, spam F1, per-class recall, confusion matrix and mean loss from `probs` (N, 2), each
+ * row P(ham), P(spam) as predictProba gives them, against `labels` (N, 0 ham / 1 spam). A row is
+ * predicted spam when P(spam) > P(ham); a probability of 0 for the true class counts as 1e-12.
+ */
 export function metricsFromProbs(probs: readonly number[][], labels: ArrayLike<number>): ClassifierMetrics {
   const pred = probs.map((p) => (p[1] > p[0] ? 1 : 0));
   let loss = 0;

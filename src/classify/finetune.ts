@@ -24,7 +24,14 @@ import { type EvalPointBase, type LoopSettings, loadForResume, newTrainState, op
 import { type ClassifierBatchData, encodeClassifierData, EXTRACT, selectRows, START } from './inputs';
 import { extendVocabulary } from './vocab';
 
+/**
+ * How `finetune` / `trainClassifier` fine-tune a pretrained GPT into a spam classifier (GPT-1's
+ * recipe: a linear head on the hidden state at `<e>`, loss L2 + λ·L1). DEFAULT_FINETUNE has every
+ * required field; pass `{ ...lg.DEFAULT_FINETUNE, epochs: 2 }` to change one. Checked field by
+ * field: a value out of range is an InputError naming it.
+ */
 export interface FinetuneOptions {
+  /** What the classifier reads: 'subject' (the subject line) or 'subject+body' (subject, then `bodyChars` of the body). */
   readonly task: SpamTask;
   /** Tokens per example, including <s> and <e> (texts are cut to fit). */
   readonly T: number;
@@ -34,10 +41,15 @@ export interface FinetuneOptions {
   readonly init: 'pretrained' | 'scratch';
   /** Weight of the auxiliary language-modelling loss (0 = none). */
   readonly lambda: number;
+  /** Passes over the training split (a shuffled order per epoch). */
   readonly epochs: number;
+  /** Examples per optimizer step. */
   readonly batchSize: number;
+  /** Peak learning rate of AdamW (linear warmup, then cosine decay over the run). */
   readonly lr: number;
+  /** AdamW's weight decay λ (on matmul weights only). */
   readonly weightDecay: number;
+  /** Seeds the new head and token rows, the batch order and dropout: the same seed, the same run. */
   readonly seed: number;
   /** Stop early after this many steps (0 = run all epochs); for quick demos. */
   readonly maxSteps: number;
@@ -110,6 +122,7 @@ export function smallSetSchedule(n: number, batchSize: number, steps: number = S
 /** The subject+body task's own defaults: a 256-token context (its texts are ~270 tokens) and 3 epochs. */
 export const DEFAULT_BODY_FINETUNE = { context: 256, epochs: 3 } as const;
 
+/** Class names by label: 0 is ham (not spam), 1 is spam, as in SpamExample.label and the head's two outputs. */
 export const LABELS = ['ham', 'spam'] as const;
 
 export interface FinetuneProgress { readonly step: number; readonly total: number; readonly loss: number; readonly epoch: number }
@@ -192,7 +205,10 @@ export function encodeSpam(tok: BpeTokenizer, examples: readonly SpamExample[], 
   return encodeClassifierData(tok, examples.map((e) => toText(e, o.task, o.bodyChars)), examples.map((e) => e.label), o.T);
 }
 
-/** P(class) for every row, (N, K), in batches. */
+/**
+ * P(class) for every row of `data`, (N, K) with K = 2 (ham, spam) for the spam classifier: the
+ * softmax of the head's logits at `<e>`, in eval mode (no dropout), `batchSize` rows at a time.
+ */
 export function predictProba(model: GPT, data: ClassifierBatchData, batchSize = 64): number[][] {
   const out: number[][] = [];
   for (let i = 0; i < data.n; i += batchSize) {
@@ -207,6 +223,10 @@ export function predictProba(model: GPT, data: ClassifierBatchData, batchSize = 
   return out;
 }
 
+/**
+ * Fraction (0–1) of rows whose predicted class is their label: `probs` is (N, 2) as predictProba
+ * returns it, a row counting as spam when P(spam) > P(ham). 0 for no rows.
+ */
 export function accuracyOf(probs: readonly number[][], labels: ArrayLike<number>): number {
   let ok = 0;
   probs.forEach((p, i) => { if ((p[1] > p[0] ? 1 : 0) === labels[i]) ok++; });

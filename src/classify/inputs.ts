@@ -7,9 +7,12 @@
 import { check } from '../errors';
 import type { BpeTokenizer } from '../tokenize/bpe';
 
+/** GPT-1's start token, `<s>`: a special token (one id, never split) that opens every classifier input. */
 export const START = '<s>';
+/** GPT-1's extract token, `<e>`: closes every classifier input; the head reads the hidden state at it. */
 export const EXTRACT = '<e>';
 
+/** A labelled set encoded for the classifier (encodeClassifierData): N rows of T ids, flat and row-major. */
 export interface ClassifierBatchData {
   /** Token ids, (N, T) row-major; padding after <e> repeats <e>'s id (never attended to). */
   readonly ids: Int32Array;
@@ -19,7 +22,9 @@ export interface ClassifierBatchData {
   readonly extract: Int32Array;
   /** Class of each row, (N). */
   readonly labels: Int32Array;
+  /** N: number of rows (texts). */
   readonly n: number;
+  /** T: ids per row (the model's sequence length for this set). */
   readonly T: number;
   /** Rows whose text was cut to fit T. */
   readonly truncated: number;
@@ -36,7 +41,11 @@ export function encodeForClassifier(tok: BpeTokenizer, text: string, T: number):
   return { ids: [s, ...keep, e], truncated: keep.length < body.length };
 }
 
-/** Encode texts and labels into fixed-length rows. */
+/**
+ * Encode texts and labels into fixed-length rows of T ids, `<s> text <e>` then padding (see
+ * ClassifierBatchData). A text longer than T − 2 tokens is cut (counted in `truncated`). Throws an
+ * InputError when `texts` and `labels` differ in length, T < 3, or the tokenizer lacks `<s>`/`<e>`.
+ */
 export function encodeClassifierData(tok: BpeTokenizer, texts: readonly string[], labels: readonly number[], T: number): ClassifierBatchData {
   check(texts.length === labels.length, `${texts.length} texts but ${labels.length} labels`);
   const n = texts.length;

@@ -21,7 +21,9 @@ import { cleanEmail } from './mime';
 export interface SpamExample {
   /** `group/id` in the package, e.g. `spam-2/00123` (never shown to a model: it names the label). */
   readonly id: string;
+  /** The Subject header, encoded words decoded, on one line (cleanEmail); may be ''. */
   readonly subject: string;
+  /** The readable body text: MIME parts decoded, HTML stripped, characters normalised (cleanEmail); may be ''. */
   readonly body: string;
   /** 1 = spam, 0 = ham. */
   readonly label: 0 | 1;

@@ -7,6 +7,12 @@
  */
 export type RngState = readonly [number, number, number, number];
 
+/**
+ * The project's seeded random number generator (sfc32, 32-bit words, seeded through splitmix32):
+ * `new Rng(seed)` gives the same stream on every backend and machine, so a seed fixes
+ * initialisation, batches, dropout masks and samples. `seed` (default 0) is read as an unsigned
+ * 32-bit integer; nearby seeds give unrelated streams. `getState()` / `setState()` save and resume it.
+ */
 export class Rng {
   private a: number;
   private b: number;
@@ -73,6 +79,10 @@ export class Rng {
     return [this.a >>> 0, this.b >>> 0, this.c >>> 0, this.d >>> 0];
   }
 
+  /**
+   * Continue from a state `getState()` returned (four 32-bit words; signed ones are read as the same
+   * bits). Throws a RangeError for anything else.
+   */
   setState(state: RngState): void {
     // Signed 32-bit words are accepted too (and normalised): same bits, other notation.
     if (!Array.isArray(state) || state.length !== 4 || state.some((x) => !Number.isInteger(x) || x < -0x80000000 || x > 0xffffffff)) {

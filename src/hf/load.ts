@@ -23,7 +23,9 @@ import { gptConfigFromHf, ourParamName } from './gpt2-config';
 import { readSafetensor, readSafetensorsHeader, type SafetensorsEntry } from './safetensors';
 import { bpeFromHfFiles, bpeFromTokenizerJson } from './tokenizer-files';
 
+/** The model config of a Hugging Face folder (`n_layer`, `n_head`, `n_embd`, `n_positions`, `vocab_size`, …). */
 export const HF_CONFIG_FILE = 'config.json';
+/** The weights of a Hugging Face folder: one safetensors file (GPT-2 small's is 548 MB, float32). */
 export const HF_WEIGHTS_FILE = 'model.safetensors';
 const MAX_SMALL_FILE = 64 * 1024 * 1024;
 /** The dtypes a weight may be stored in (read as float32). */

@@ -33,14 +33,21 @@ export interface ImageSplit {
   readonly gray: Float32Array;
   /** `digit/index` ids from the mnist package (N). */
   readonly ids: readonly string[];
+  /** N: number of digits in the split. */
   readonly count: number;
 }
 
+/** MNIST as a pixel GPT reads it (loadImageData): both splits as id sequences, and how they were made. */
 export interface ImageData {
+  /** The settings used (the quantizer's kind as fitted). */
   readonly config: ImageDataConfig;
+  /** Where pixels and labels sit in the vocabulary and the sequence (width, height, levels, label ids, V). */
   readonly layout: ImageLayout;
+  /** The gray levels, fitted on the training pixels (or the one passed in). */
   readonly quantizer: Quantizer;
+  /** The 9,001 training digits. */
   readonly train: ImageSplit;
+  /** The 999 test digits. */
   readonly test: ImageSplit;
 }
 

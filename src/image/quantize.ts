@@ -18,6 +18,7 @@ export type QuantizerKind = 'uniform' | 'kmeans';
 
 /** Levels and how to turn them back into gray values. */
 export interface Quantizer {
+  /** 'uniform' (evenly spaced levels) or 'kmeans' (levels fitted to the training pixels). */
   readonly kind: QuantizerKind;
   /** L: number of levels (the pixel part of the vocabulary). */
   readonly levels: number;

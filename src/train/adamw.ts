@@ -15,13 +15,22 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
+/** AdamW's constants, as in the formulas above. */
 export interface AdamWOptions {
+  /** β1: decay of the first moment (the running mean of g). */
   readonly beta1: number;
+  /** β2: decay of the second moment (the running mean of g²). */
   readonly beta2: number;
+  /** ε: added to √v̂ so that a parameter with tiny gradients does not take a huge step. */
   readonly eps: number;
+  /** λ: weight decay per unit of learning rate, applied only where `decay(name)` says so. */
   readonly weightDecay: number;
 }
 
+/**
+ * GPT-2/nanoGPT's values: β1 0.9, β2 0.95 (shorter memory than Adam's usual 0.999, steadier for
+ * Transformers), ε 1e-8, weight decay 0.1.
+ */
 export const DEFAULT_ADAMW: AdamWOptions = { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1 };
 
 /** Where each parameter sits in the flat vector. */
@@ -59,7 +68,13 @@ export function unflatten(layout: FlatLayout, flat: tf.Tensor1D): Map<string, tf
   return new Map(names.map((n, i) => [n, shaped[i]]));
 }
 
+/**
+ * The AdamW optimizer of the formulas above. `new AdamW(opts)` takes any of AdamWOptions
+ * (missing ones from DEFAULT_ADAMW); `apply(params, grads, lr, decay)` updates the parameters in
+ * place. It holds two moment vectors as large as the model: call `dispose()` when done.
+ */
 export class AdamW {
+  /** The constants in use: DEFAULT_ADAMW with the constructor's options over it. */
   readonly opts: AdamWOptions;
   /** Number of updates applied so far (t in the formulas). */
   step = 0;
@@ -167,6 +182,7 @@ export class AdamW {
     this.layout = null;
   }
 
+  /** Free the moments (tensors); the optimizer restarts from zero moments if used again. */
   dispose(): void {
     this.disposeState();
     if (this.pending) tf.dispose([...this.pending.m.values(), ...this.pending.v.values()]);

@@ -53,7 +53,17 @@ export const DEFAULT_LM_OPTIONS: LmTrainOptions = {
   evalBatches: 8, finalEvalBatches: 0, seed: 1337,
 };
 
-export interface EvalPoint { readonly step: number; readonly trainLoss: number; readonly valLoss: number; readonly elapsedMs: number }
+/** One evaluation during `trainLm`: a point of the loss curves (the run's `state.history`). */
+export interface EvalPoint {
+  /** Optimizer steps done when it was measured. */
+  readonly step: number;
+  /** Mean training loss (nats/token) over the steps since the previous evaluation. */
+  readonly trainLoss: number;
+  /** Validation loss (nats/token) on `evalBatches` random batches of the held-out text. */
+  readonly valLoss: number;
+  /** Wall time of the run so far (ms), resumed runs included. */
+  readonly elapsedMs: number;
+}
 
 export type LmTrainState = TrainState<LmTrainOptions, EvalPoint>;
 

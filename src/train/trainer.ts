@@ -46,7 +46,15 @@ export function injectedNanStep(env: NodeJS.ProcessEnv = process.env): number | 
   return Number.isInteger(n) && n > 0 ? n : null;
 }
 
+/**
+ * The training loop's step: `new Trainer(params, decay, opts)` owns an AdamW over `params` (decayed
+ * where `decay(name)` is true); each `trainStep(microLoss)` averages the gradients of
+ * `opts.gradAccum` micro-batches, clips their global norm to `opts.clip`, and applies one update at
+ * the schedule's learning rate for that step. Throws DivergedError when a loss is not finite (the
+ * weights are left as they were). Call `dispose()` to free the optimizer's moments.
+ */
 export class Trainer {
+  /** The AdamW that applies the updates; its `step` counts them. */
   readonly optimizer: AdamW;
   /** Updates applied so far. */
   get step(): number { return this.optimizer.step; }
@@ -54,8 +62,11 @@ export class Trainer {
   private readonly nanAt = injectedNanStep();
 
   constructor(
+    /** The trained parameters by name (a GPT's `params`); updated in place. */
     readonly params: Map<string, tf.Variable>,
+    /** Whether weight decay applies to a parameter (matmul weights yes, biases and LayerNorm no). */
     readonly decay: (name: string) => boolean,
+    /** Schedule, accumulation, clipping, AdamW constants and tokens per micro-batch. */
     readonly opts: TrainerOptions,
   ) {
     this.optimizer = new AdamW(opts.adamw);
@@ -153,6 +164,7 @@ export class Trainer {
     return { add, update, abandon };
   }
 
+  /** Free the optimizer's state (the parameters belong to the caller). */
   dispose(): void {
     this.optimizer.dispose();
   }

@@ -97,10 +97,15 @@ export function showBundle(bundle: MimeBundle): void {
   currentSink().show(bundle);
 }
 
+/**
+ * Show `html` as a cell output (text/html), with `plainText` for a terminal or a viewer that
+ * cannot show HTML (default "[HTML output]"). The HTML is shown as given: escape any text in it.
+ */
 export function showHtml(html: string, plainText = '[HTML output]'): void {
   showBundle({ 'text/html': html, 'text/plain': plainText });
 }
 
+/** Show `markdown` as a cell output (text/markdown; its source as plain text elsewhere). */
 export function showMarkdown(markdown: string): void {
   showBundle({ 'text/markdown': markdown, 'text/plain': markdown });
 }

@@ -16,14 +16,18 @@ import { richOutput, showBundle, showHtml, uniqueId } from './display';
 
 /** One plotly trace (`{type: 'scatter', x, y}`, `{type: 'heatmap', z}`, ...), as plotly.js takes it. */
 export interface Trace {
+  /** plotly's trace type: 'scatter' (the default), 'bar', 'heatmap', …; the other fields are that type's. */
   readonly type?: string;
   readonly [key: string]: unknown;
 }
 
 /** A plotly figure spec: what `Plotly.newPlot(div, data, layout, config)` takes. */
 export interface Figure {
+  /** The traces, drawn in order (later ones on top). */
   readonly data: readonly Trace[];
+  /** Titles, axes, size (`width`/`height` in px, default 720 × 420), legend, annotations: plotly's layout object. */
   readonly layout?: Readonly<Record<string, unknown>>;
+  /** plotly's config object (mode bar, responsiveness); rarely needed. */
   readonly config?: Readonly<Record<string, unknown>>;
 }
 
