@@ -16,3 +16,7 @@ export { geluFused, kernelMode, layerNormFused, setKernelMode } from './fused';
 export type { KernelMode } from './fused';
 export { Decoder } from './decoder';
 export { attentionMaps, logitsAt } from './inspect';
+export { LadderModel, ladderRungs, ladderSpecs } from './ladder';
+export type { LadderInit, LadderRung } from './ladder';
+export { residualVarianceParts } from './residual-stats';
+export type { ResidualVarianceParts } from './residual-stats';

@@ -9,3 +9,5 @@ export { cappedWarmup, dropoutSeed, loadForResume, newTrainState, runTraining, v
 export type { EvalPointBase, LoopSettings, TrainCallbacks, TrainOutcome, TrainRun, TrainState, TrainTask } from './driver';
 export { DivergedError, injectedNanStep, Trainer } from './trainer';
 export type { StepInfo, TrainerOptions } from './trainer';
+export { bigramCountLoss, LADDER_BUDGET, LADDER_SHAPE, ladderLoss, runLadder, trainLadderRung } from './ladder';
+export type { LadderBudget, LadderResult, LadderRun } from './ladder';

@@ -36,3 +36,5 @@ export { nextTokenViewHtml, SAMPLING_PROBABILITIES_JS, showNextTokenView, topByL
 export type { NextTokenViewOptions, PositionLogits } from './next-token-view';
 export { pixelAttentionViewHtml, showPixelAttentionView } from './pixel-attention-view';
 export type { PixelAttentionData, PixelAttentionViewOptions, PixelImage } from './pixel-attention-view';
+export { ladderFigure, ladderRows, loadLadder, showLadder } from './ladder';
+export type { LadderFile } from './ladder';
