@@ -22,7 +22,14 @@ export * from './viz';
 export { pixelAttentionFigure } from './viz/pixel-attention-figure';
 export type { PixelAttentionFigureOptions } from './viz/pixel-attention-figure';
 export { attentionGridFigure } from './viz/attention-grid-figure';
+export { confusionFigure } from './viz/confusion-figure';
+export type { ConfusionFigureOptions } from './viz/confusion-figure';
 export type { AttentionGridOptions, AttentionPanel } from './viz/attention-grid-figure';
 export * from './image';
 export * from './hf';
+/**
+ * TensorFlow.js 4.22 (`@tensorflow/tfjs`), the same instance the library computes with, on the
+ * backend `initBackend` chose: use `lg.tf` for tensors in a notebook, so that they live where the
+ * model's do. Its reference: https://js.tensorflow.org/api/4.22.0/
+ */
 export * as tf from '@tensorflow/tfjs';
