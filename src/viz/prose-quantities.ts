@@ -181,7 +181,7 @@ const DOTTED = /\b\d+(?:\.\d+){2,}\b/g;
 const NAME_WITH_DIGITS = /\bU\+[0-9A-Fa-f]+|\b[A-Za-z][A-Za-z_]*-?\d[\w.]*|\b\d+(?:st|nd|rd|th)\b|\b\d+[A-Za-z_]+\d[\w]*/g;
 const HEADING_NUMBER = /^\s*#{1,6}\s+[\d.]+(?:\s*[·:.\-–]\s*[\d.]+)*/gm;
 const LIST_NUMBER = /^\s*\d+[.)](?=\s)/gm;
-const QUESTION = /\bhow (?:many|much|few)\b/gi;
+const QUESTION = /\bhow\s+(?:many|much|few)\b/gi;
 const YEAR = /\bet al\.?,?\s(?:1[89]|20)\d\d[a-z]?\b|(?:\(|\bin\s|\bsince\s|,\s)(?:1[89]|20)\d\d(?=\s*[).,;:]|\s*$)|\((?:1[89]|20)\d\d[a-z]?\)/gi;
 
 /** Spans of the masked text that are fixed by form (references, names, section numbers, years). */
