@@ -10,8 +10,8 @@ import { loadExercise } from '../../test/exercises/target';
 const { layerNorm, gelu, blockForward, paramCountFor } = loadExercise<typeof Stub>('03-gpt-model');
 
 const close = (a: number[], b: number[], tol: number): void => {
-  assert.equal(a.length, b.length);
-  a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) <= tol));
+  assert.equal(a.length, b.length, `${a.length} values, expected ${b.length}`);
+  a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) <= tol, `value ${i} = ${v}, expected ${b[i]} (tolerance ${tol})`));
 };
 
 describe('hidden checks 03-gpt-model', () => {
@@ -27,7 +27,8 @@ describe('hidden checks 03-gpt-model', () => {
         const varX = x.reduce((s, v) => s + (v - mu) ** 2, 0) / C;
         const meanY = y.reduce((s, v) => s + v, 0) / C;
         const varY = y.reduce((s, v) => s + (v - meanY) ** 2, 0) / C;
-        assert.ok(Math.abs(meanY) < 1e-9 && Math.abs(varY - varX / (varX + 1e-5)) < 1e-9);
+        assert.ok(Math.abs(meanY) < 1e-9, `C = ${C}: output mean ${meanY}, expected 0 within 1e-9`);
+        assert.ok(Math.abs(varY - varX / (varX + 1e-5)) < 1e-9, `C = ${C}: output variance ${varY}, expected σ²/(σ² + ε) = ${varX / (varX + 1e-5)}`);
       }
     });
 
@@ -40,7 +41,7 @@ describe('hidden checks 03-gpt-model', () => {
   describe('2. gelu', () => {
     it('hidden: equals the tanh formula near 0 and far out', () => {
       const f = (x: number) => 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x ** 3)));
-      for (const x of [1e-3, -1e-3, 0.7, -2.2, 3, -3, 20, -20, 1e-8]) assert.ok(Math.abs(gelu(x) - f(x)) <= 1e-12 * Math.max(1, Math.abs(x)));
+      for (const x of [1e-3, -1e-3, 0.7, -2.2, 3, -3, 20, -20, 1e-8]) assert.ok(Math.abs(gelu(x) - f(x)) <= 1e-12 * Math.max(1, Math.abs(x)), `gelu(${x}) = ${gelu(x)}, the tanh formula gives ${f(x)}`);
     });
   });
 

@@ -10,8 +10,8 @@ function gen(seed: number): () => number {
   return () => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return (s / 2 ** 32) * 8 - 4; };
 }
 const close = (a: readonly number[], b: readonly number[], tol: number): void => {
-  assert.equal(a.length, b.length);
-  a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) <= tol));
+  assert.equal(a.length, b.length, `${a.length} values, expected ${b.length}`);
+  a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) <= tol, `value ${i} = ${v}, expected ${b[i]} (tolerance ${tol})`));
 };
 const logSoftmax = (z: readonly number[]): number[] => {
   const m = Math.max(...z);
@@ -23,10 +23,11 @@ describe('hidden checks 04-pretraining', () => {
   describe('1. bitsPerByte', () => {
     it('hidden: is proportional to the loss and the tokens and inversely to the bytes', () => {
       const b = bitsPerByte(3.1, 700, 2900);
-      assert.ok(Math.abs(bitsPerByte(6.2, 700, 2900) - 2 * b) < 1e-12);
-      assert.ok(Math.abs(bitsPerByte(3.1, 1400, 2900) - 2 * b) < 1e-12);
-      assert.ok(Math.abs(bitsPerByte(3.1, 700, 5800) - b / 2) < 1e-12);
-      assert.ok(Math.abs(b - (3.1 * 700) / (Math.LN2 * 2900)) < 1e-12);
+      const near = (got: number, want: number, what: string): void => assert.ok(Math.abs(got - want) < 1e-12, `${what}: ${got}, expected ${want}`);
+      near(bitsPerByte(6.2, 700, 2900), 2 * b, 'twice the loss');
+      near(bitsPerByte(3.1, 1400, 2900), 2 * b, 'twice the tokens');
+      near(bitsPerByte(3.1, 700, 5800), b / 2, 'twice the bytes');
+      near(b, (3.1 * 700) / (Math.LN2 * 2900), 'bitsPerByte(3.1, 700, 2900)');
     });
   });
 
@@ -38,7 +39,7 @@ describe('hidden checks 04-pretraining', () => {
         const t = n % z.length;
         const want = -logSoftmax(z)[t];
         const got = crossEntropyFromLogits(z, t);
-        assert.ok(Number.isFinite(got) && Math.abs(got - want) <= 1e-9 * Math.max(1, want));
+        assert.ok(Number.isFinite(got) && Math.abs(got - want) <= 1e-9 * Math.max(1, want), `logits [${z.map((v) => v.toFixed(2))}], target ${t}: ${got}, expected ${want}`);
       }
     });
   });
@@ -63,7 +64,8 @@ describe('hidden checks 04-pretraining', () => {
 
     it('hidden: ties at the cut keep the lower index; k ≥ V and k = 0 keep every token', () => {
       const p = topKProbabilities([1, 3, 1, 1, 0], 2);
-      assert.ok(Math.abs(p[1] - Math.exp(3) / (Math.exp(3) + Math.E)) < 1e-12 && p[0] > 0 && p[2] === 0 && p[3] === 0 && p[4] === 0);
+      assert.ok(Math.abs(p[1] - Math.exp(3) / (Math.exp(3) + Math.E)) < 1e-12, `p[1] = ${p[1]}, expected e³/(e³ + e)`);
+      assert.ok(p[0] > 0 && p[2] === 0 && p[3] === 0 && p[4] === 0, `probabilities [${p}]: of the tied logits only index 0 should be kept`);
       const all = logSoftmax([1, 3, 1, 1, 0].map((v) => v / 2)).map(Math.exp);
       close(topKProbabilities([1, 3, 1, 1, 0], 9, 2), all, 1e-12);
       close(topKProbabilities([1, 3, 1, 1, 0], 0, 2), all, 1e-12);
