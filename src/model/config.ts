@@ -4,6 +4,10 @@
  */
 import { check } from '../errors';
 
+/**
+ * The shape of a GPT: vocabulary, context, depth, heads, width, dropout. Build one with makeConfig
+ * (defaults and presets filled in, then validated); the shipped checkpoints store theirs.
+ */
 export interface GPTConfig {
   /** V: number of token ids the model reads and predicts. */
   readonly vocabSize: number;
@@ -19,6 +23,7 @@ export interface GPTConfig {
   readonly dropout: number;
 }
 
+/** What makeConfig starts from: the nano preset with a 65-symbol vocabulary and no dropout. */
 export const DEFAULT_CONFIG: Required<GPTConfig> = {
   vocabSize: 65,
   blockSize: 128,
@@ -28,6 +33,7 @@ export const DEFAULT_CONFIG: Required<GPTConfig> = {
   dropout: 0,
 };
 
+/** The named model shapes of PRESETS, from `pico` (tests) to `mini` (for a GPU). */
 export type PresetName = 'pico' | 'nano' | 'micro' | 'mini';
 
 /** Model shapes (the vocabulary comes from the tokenizer). */
@@ -46,7 +52,11 @@ export function isPreset(name: string): name is PresetName {
   return Object.prototype.hasOwnProperty.call(PRESETS, name);
 }
 
-/** Merge a partial config onto the defaults (or a preset) and validate it. */
+/**
+ * A complete config: DEFAULT_CONFIG, then the preset's shape if `preset` is given, then the fields
+ * of `partial`. Throws an InputError naming the field when a value is out of range or nEmbd is not
+ * divisible by nHead (validateConfig).
+ */
 export function makeConfig(partial: Partial<GPTConfig> & { preset?: PresetName } = {}): GPTConfig {
   const { preset, ...rest } = partial;
   const cfg: GPTConfig = { ...DEFAULT_CONFIG, ...(preset ? PRESETS[preset] : {}), ...rest };

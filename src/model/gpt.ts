@@ -37,8 +37,19 @@ export interface ForwardResult {
   readonly residuals?: tf.Tensor3D[];
 }
 
+/**
+ * The model of the chapters: `new GPT(config, { seed })` builds and initialises it (GPT-2's
+ * initialisation, seeded: the same seed gives the same weights on every backend). Parameters are
+ * tf.Variables named as in GPT-2 (`wte`, `wpe`, `h.0.attn.c_attn.weight`, …, `ln_f.weight`).
+ * `forward(idx)` maps token ids (B, T) to hidden states (B, T, C); `logits(hidden)` to (B, T, V);
+ * `lmLoss(idx, targets)` gives the mean next-token loss in nats. With a classification head
+ * (`nClasses`, or `addClassifierHead`) it also has `clf.weight` (C, K) and `clf.bias` (K).
+ * The weights live on the backend: call `dispose()` when the model is no longer needed.
+ */
 export class GPT {
+  /** The shape it was built with (a copy; validated: see makeConfig). */
   readonly config: GPTConfig;
+  /** Name, shape, initialisation and weight decay of every parameter, in creation order. */
   readonly specs: ParamSpec[];
   /** Parameters by GPT-2 name. */
   readonly params: Map<string, tf.Variable>;
@@ -75,6 +86,7 @@ export class GPT {
     }
   }
 
+  /** The parameter `name` (a GPT-2 name, e.g. `'h.0.ln_1.weight'`), typed as rank R; throws if the model has none. */
   p<R extends tf.Rank = tf.Rank>(name: string): tf.Tensor<R> {
     const v = this.params.get(name);
     if (!v) throw new Error(`GPT has no parameter '${name}'`);
@@ -93,8 +105,9 @@ export class GPT {
   }
 
   /**
-   * Run the Transformer on token ids (B, T) and return the final hidden states.
-   * Call inside tf.tidy (or dispose the results); cache tensors are kept and replaced.
+   * Run the Transformer on token ids (B, T) and return the final hidden states (B, T, C), after
+   * ln_f. Dropout only with `training: true`. Throws when the cache's length plus T exceeds
+   * `blockSize`. Call inside tf.tidy (or dispose the results); cache tensors are kept and replaced.
    */
   forward(idx: tf.Tensor2D, opts: ForwardOptions = {}): ForwardResult {
     const { nHead, blockSize } = this.config;
@@ -144,6 +157,7 @@ export class GPT {
     return n;
   }
 
+  /** Free every parameter and cached mask; the model cannot be used afterwards. */
   dispose(): void {
     for (const v of this.params.values()) v.dispose();
     for (const m of this.masks.values()) m.dispose();

@@ -69,9 +69,12 @@ export function unflatten(layout: FlatLayout, flat: tf.Tensor1D): Map<string, tf
 }
 
 /**
- * The AdamW optimizer of the formulas above. `new AdamW(opts)` takes any of AdamWOptions
- * (missing ones from DEFAULT_ADAMW); `apply(params, grads, lr, decay)` updates the parameters in
- * place. It holds two moment vectors as large as the model: call `dispose()` when done.
+ * The AdamW optimizer (Loshchilov & Hutter 2019): per parameter θ with gradient g at update t,
+ * m ← β1·m + (1−β1)·g, v ← β2·v + (1−β2)·g², then θ ← θ − lr·(m̂/(√v̂ + ε) + λ·θ) with the
+ * bias-corrected m̂ = m/(1−β1ᵗ), v̂ = v/(1−β2ᵗ), and λ only where `decay(name)` is true.
+ * `new AdamW(opts)` takes any of AdamWOptions (missing ones from DEFAULT_ADAMW);
+ * `apply(params, grads, lr, decay)` updates the parameters in place. It holds two moment vectors
+ * as large as the model: call `dispose()` when done.
  */
 export class AdamW {
   /** The constants in use: DEFAULT_ADAMW with the constructor's options over it. */
