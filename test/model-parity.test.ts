@@ -11,6 +11,7 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { backendInfo, type BackendName, initBackend } from '../src/engine';
 import { gelu, layerNorm, setKernelMode } from '../src/model';
+import { setNativeLayerNorm } from '../src/model/fused';
 import { type Fingerprint, type ParityProbe, runParityProbe } from './parity-probe';
 
 const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'model-parity.json'), 'utf8')) as ParityProbe;
@@ -93,6 +94,23 @@ describe('fused kernels equal the textbook ones', () => {
     const ln = (a: tf.Tensor, gm: tf.Tensor, bt: tf.Tensor): tf.Tensor => layerNorm(a, gm as tf.Tensor1D, bt as tf.Tensor1D);
     const [fused, ref] = [valueAndGrads('fused', ln, [x, g, b]), valueAndGrads('reference', ln, [x, g, b])];
     ['value', 'dx', 'dγ', 'dβ'].forEach((what, i) => closeArrays(fused[i], ref[i], 2e-5, `layerNorm ${what}`));
+    tf.dispose([x, g, b]);
+  });
+
+  it('on the native backend LayerNorm runs on the batch-norm kernels, and equals the composite form', async function () {
+    if (tf.getBackend() !== 'tensorflow') this.skip();
+    const x = tf.mul(tf.sin(tf.range(0, 4 * 7 * 16).reshape([4, 7, 16])), 2);
+    const g = tf.linspace(0.5, 1.5, 16) as tf.Tensor1D;
+    const b = tf.linspace(-0.2, 0.2, 16) as tf.Tensor1D;
+    const ln = (a: tf.Tensor, gm: tf.Tensor, bt: tf.Tensor): tf.Tensor => layerNorm(a, gm as tf.Tensor1D, bt as tf.Tensor1D);
+    const profile = await tf.profile(() => { valueAndGrads('fused', ln, [x, g, b]); });
+    const names = new Set(profile.kernels.map((k) => k.name));
+    assert.ok(names.has('LgptRowNorm') && names.has('LgptRowNormGrad'), `kernels: ${[...names].join(', ')}`);
+    const native = valueAndGrads('fused', ln, [x, g, b]);
+    const prev = setNativeLayerNorm(false);
+    let composite: number[][];
+    try { composite = valueAndGrads('fused', ln, [x, g, b]); } finally { setNativeLayerNorm(prev); }
+    ['value', 'dx', 'dγ', 'dβ'].forEach((what, i) => closeArrays(native[i], composite[i], 2e-5, `native layerNorm ${what}`));
     tf.dispose([x, g, b]);
   });
 });

@@ -11,6 +11,7 @@
  * can measure before/after in one process and the tests can compare the two.
  */
 import * as tf from '@tensorflow/tfjs';
+import { nativeRowNormAvailable, rowNorm, rowNormGrad } from '../engine/native-rownorm';
 import { GELU_CUBIC, GELU_SCALE, LN_EPS } from './constants';
 
 export type KernelMode = 'fused' | 'reference';
@@ -46,6 +47,7 @@ function recording(): boolean {
  * The forward pass is op for op what tf.moments + layers.ts compute, so values are identical.
  */
 export function layerNormFused(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps = LN_EPS): tf.Tensor {
+  if (useNativeRowNorm()) return layerNormNative(x, gamma, beta, eps);
   const C = x.shape[x.shape.length - 1];
   const normalise = (xs: tf.Tensor): { xhat: tf.Tensor; rstd: tf.Tensor } => {
     const mean = tf.mean(xs, -1, true); // (…, 1)
@@ -74,6 +76,58 @@ export function layerNormFused(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor
     };
   });
   // A named scope: the profiler (src/bench/profile.ts) files these kernels under LayerNorm.
+  return tf.tidy('LayerNorm', () => f(x, gamma, beta));
+}
+
+let nativeRowNorm = true;
+
+/**
+ * Use TensorFlow's batch-normalisation kernels for LayerNorm's normalisation on the native
+ * backend (engine/native-rownorm.ts; default on). Returns the previous setting; the bench and
+ * the parity tests switch it off to compare.
+ */
+export function setNativeLayerNorm(on: boolean): boolean {
+  const prev = nativeRowNorm;
+  nativeRowNorm = on;
+  return prev;
+}
+
+function useNativeRowNorm(): boolean {
+  return nativeRowNorm && nativeRowNormAvailable();
+}
+
+/**
+ * The same LayerNorm with x̂ and its gradient each one native kernel: the rows of x become the
+ * channels of a batch normalisation (engine/native-rownorm.ts). γ, β and their gradients as above.
+ */
+function layerNormNative(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps: number): tf.Tensor {
+  const C = x.shape[x.shape.length - 1];
+  const rows = x.size / C;
+  const as4 = (t: tf.Tensor): tf.Tensor4D => t.reshape([1, rows, 1, C]);
+  if (!recording()) {
+    return tf.tidy('LayerNorm', () => {
+      const { xhat } = rowNorm(as4(x), eps);
+      return tf.add(tf.mul(xhat.reshape(x.shape), gamma), beta);
+    });
+  }
+  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [xs, g, b] = args as tf.Tensor[];
+    const save = args[3] as tf.GradSaveFunc;
+    const x4 = as4(xs);
+    const { xhat, stats } = rowNorm(x4, eps);
+    save([x4, xhat, g, ...stats]);
+    return {
+      value: tf.add(tf.mul(xhat.reshape(xs.shape), g), b),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xv, xh, gm, ...st] = saved;
+        const dy2 = dy.reshape([rows, C]);
+        const dx = rowNormGrad(as4(tf.mul(dy2, gm)), xv as tf.Tensor4D, st, eps).reshape(dy.shape);
+        const dGamma = tf.sum(tf.mul(dy2, xh.reshape([rows, C])), 0);
+        const dBeta = tf.sum(dy2, 0);
+        return [dx, dGamma, dBeta];
+      },
+    };
+  });
   return tf.tidy('LayerNorm', () => f(x, gamma, beta));
 }
 
