@@ -11,3 +11,5 @@ export type { ClassifierMetrics } from './evaluate';
 export { labelEfficiencyAt, labelEfficiencyFigure, labelEfficiencyNs, labelEfficiencyTable, readLabelEfficiency, summarizeLabelEfficiency } from './label-efficiency';
 export type { LabelEfficiencyCell, LabelEfficiencyPoint, LabelEfficiencyResults } from './label-efficiency';
 export type { SpamBaselines } from './evaluate';
+export { CHOICE_SEEDS, fewLabelProtocolTable, readFewLabelProtocol } from './few-label-protocol';
+export type { FewLabelProtocol, ProtocolCell, ProtocolInterval, ProtocolRow } from './few-label-protocol';

@@ -1,0 +1,78 @@
+/**
+ * The results of scripts/few-label-protocol.js (data/results/few-label-protocol.json), read and
+ * checked before a chapter shows them: every Transformer and baseline at N labels, seeds that chose
+ * nothing, and each method's paired bootstrap interval against the reference (the three-stage
+ * model). The intervals are recomputed here from the stored test predictions, with the script's
+ * resampling seed, so a table printed from the file cannot disagree with its own predictions.
+ */
+import * as fs from 'fs';
+import { pairedBootstrap } from '../baselines/bootstrap';
+import { InputError } from '../errors';
+
+export interface ProtocolCell {
+  readonly key: string; readonly name: string; readonly n: number; readonly seed: number;
+  readonly accuracy: number; readonly f1: number;
+  /** Test predictions, one character '0'/'1' per test subject. */
+  readonly predictions: string;
+  readonly steps?: number; readonly command?: string;
+}
+
+export interface ProtocolInterval { readonly diff: number; readonly lo: number; readonly hi: number }
+
+export interface ProtocolRow {
+  readonly n: number; readonly key: string; readonly name: string; readonly seeds: number[];
+  readonly accuracy: number; readonly sd: number; readonly f1: number;
+  readonly vsReference?: { readonly reference: string; readonly seeds: number; readonly accuracy: ProtocolInterval; readonly f1: ProtocolInterval };
+}
+
+export interface FewLabelProtocol {
+  readonly cells: Readonly<Record<string, ProtocolCell>>;
+  readonly summary: readonly ProtocolRow[];
+  /** Fixed step counts per method and N, chosen on seeds 1–3. */
+  readonly steps: Readonly<Record<string, Readonly<Record<string, number | null>>>>;
+  /** The seeds the protocol ran, ascending. */
+  readonly seeds: readonly number[];
+}
+
+/** The seeds 1–3 chose the step counts; the protocol must run on others. */
+export const CHOICE_SEEDS = [1, 2, 3] as const;
+
+/**
+ * Read the protocol's file and check it against `testLabels`: the seeds are not the choice
+ * seeds, and every stored accuracy interval equals the one recomputed from the predictions
+ * (2,000 paired resamples, seed 1, as the script draws them; to 1e-12). Throws InputError naming
+ * the method and N of the first disagreement.
+ */
+export function readFewLabelProtocol(file: string, testLabels: ArrayLike<number>, reference = 'task'): FewLabelProtocol {
+  if (!fs.existsSync(file)) throw new InputError(`${file} does not exist: run \`node scripts/few-label-protocol.js\` first`);
+  const json = JSON.parse(fs.readFileSync(file, 'utf8')) as Omit<FewLabelProtocol, 'seeds'>;
+  const cells = Object.values(json.cells);
+  const seeds = [...new Set(cells.map((c) => c.seed))].sort((a, b) => a - b);
+  const chose = seeds.filter((s) => (CHOICE_SEEDS as readonly number[]).includes(s));
+  if (chose.length > 0) throw new InputError(`${file}: seeds ${chose.join(', ')} chose the step counts; the protocol must run on others`);
+  const preds = (c: ProtocolCell): number[] => Array.from(c.predictions, Number);
+  for (const row of json.summary) {
+    if (row.vsReference === undefined) continue;
+    const refOf = (seed: number) => cells.find((r) => r.key === reference && r.n === row.n && r.seed === seed);
+    const mine = cells.filter((c) => c.n === row.n && c.key === row.key && refOf(c.seed) !== undefined).sort((a, b) => a.seed - b.seed);
+    const again = pairedBootstrap(mine.map(preds), mine.map((c) => preds(refOf(c.seed)!)), testLabels, { samples: 2000, seed: 1 });
+    const stored = row.vsReference.accuracy;
+    if (Math.abs(again.lo - stored.lo) > 1e-12 || Math.abs(again.hi - stored.hi) > 1e-12 || Math.abs(again.diff - stored.diff) > 1e-12) {
+      throw new InputError(`${file}: the interval of ${row.key} at N = ${row.n} is [${stored.lo}, ${stored.hi}], its predictions give [${again.lo}, ${again.hi}]`);
+    }
+  }
+  return { cells: json.cells, summary: json.summary, steps: json.steps, seeds };
+}
+
+/** The protocol's summary as table rows (accuracy ± sd, F1, fixed steps, the interval against the reference), in points. */
+export function fewLabelProtocolTable(p: FewLabelProtocol): Record<string, string | number>[] {
+  const pct = (x: number): string => (100 * x).toFixed(1);
+  const signed = (x: number): string => `${x >= 0 ? '+' : ''}${pct(x)}`;
+  return p.summary.map((r) => ({
+    N: r.n, method: r.name, seeds: r.seeds.length, 'accuracy %': `${pct(r.accuracy)} ± ${pct(r.sd)}`, 'spam F1': r.f1.toFixed(3),
+    'steps (fixed)': p.steps[r.key]?.[String(r.n)] ?? '—',
+    [`− reference, points [95 % interval]`]: r.vsReference
+      ? `${signed(r.vsReference.accuracy.diff)} [${signed(r.vsReference.accuracy.lo)}, ${signed(r.vsReference.accuracy.hi)}]`
+      : '(reference)',
+  }));
+}

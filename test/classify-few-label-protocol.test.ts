@@ -1,0 +1,49 @@
+// classify/few-label-protocol.ts: the protocol's file is read only when its intervals agree with its predictions.
+import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { pairedBootstrap } from '../src/baselines/bootstrap';
+import { fewLabelProtocolTable, readFewLabelProtocol } from '../src/classify/few-label-protocol';
+
+describe('readFewLabelProtocol', () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lgpt-protocol-'));
+  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  // 40 test labels; two methods, seeds 4 and 5, predictions from a fixed pattern.
+  const labels = Array.from({ length: 40 }, (_, i) => (i % 3 === 0 ? 1 : 0));
+  const predsOf = (key: string, seed: number): string => labels.map((y, i) => ((i * seed + (key === 'task' ? 1 : 2)) % 5 === 0 ? 1 - y : y)).join('');
+  function protocolFile(seeds: number[], tamper = 0): string {
+    const cells: Record<string, object> = {};
+    for (const key of ['task', 'nb']) for (const seed of seeds) {
+      cells[`${key}|8|${seed}`] = { key, name: key, n: 8, seed, accuracy: 0, f1: 0, predictions: predsOf(key, seed) };
+    }
+    const num = (s: string) => Array.from(s, Number);
+    const iv = pairedBootstrap(seeds.map((s) => num(predsOf('nb', s))), seeds.map((s) => num(predsOf('task', s))), labels, { samples: 2000, seed: 1 });
+    const summary = [
+      { n: 8, key: 'task', name: 'three stages', seeds, accuracy: 0.8, sd: 0.01, f1: 0.5 },
+      { n: 8, key: 'nb', name: 'naive Bayes', seeds, accuracy: 0.7, sd: 0.02, f1: 0.4,
+        vsReference: { reference: 'task', seeds: seeds.length, accuracy: { diff: iv.diff, lo: iv.lo + tamper, hi: iv.hi }, f1: { diff: 0, lo: 0, hi: 0 } } },
+    ];
+    const file = path.join(tmp, `p-${seeds.join('')}-${tamper}.json`);
+    fs.writeFileSync(file, JSON.stringify({ cells, summary, steps: { task: { 8: 30 } } }));
+    return file;
+  }
+
+  it('reads a file whose intervals its predictions reproduce, and tables it', () => {
+    const p = readFewLabelProtocol(protocolFile([4, 5]), labels);
+    assert.deepEqual(p.seeds, [4, 5]);
+    const rows = fewLabelProtocolTable(p);
+    assert.equal(rows[0]['steps (fixed)'], 30);
+    assert.equal(rows[0]['− reference, points [95 % interval]'], '(reference)');
+    assert.match(String(rows[1]['− reference, points [95 % interval]']), /^[+-]\d+\.\d \[[+-]\d+\.\d, [+-]\d+\.\d\]$/);
+  });
+
+  it('refuses an interval its predictions do not give, naming the method and N', () => {
+    assert.throws(() => readFewLabelProtocol(protocolFile([4, 5], 0.01), labels), /interval of nb at N = 8/);
+  });
+
+  it('refuses a protocol run on a seed that chose the step counts', () => {
+    assert.throws(() => readFewLabelProtocol(protocolFile([2, 5]), labels), /seeds 2 chose the step counts/);
+  });
+});
