@@ -114,13 +114,50 @@ function table(results) {
   return lines.join('\n');
 }
 
+/**
+ * Where a training step's time goes (the first backend's profile, ours beside PyTorch's), as a
+ * markdown table: ms per step by kind, the ratio, then FLOP/s of the largest matmul shapes.
+ */
+function profileTable(r) {
+  const p = r.profile;
+  if (!p || !p.ours) return '';
+  const ours = p.ours;
+  const other = p.torch;
+  const f = (x) => (num(x) ? x.toFixed(1) : '—');
+  const kinds = [...Object.keys(ours.byKind), ...Object.keys(other ? other.byKind : {}).filter((k) => !(k in ours.byKind))];
+  const lines = [
+    `| ${r.preset} step, ms | ours (\`${r.backend}\`) | ${other ? `PyTorch ${other.torch}, ${other.threads} thread${other.threads === 1 ? '' : 's'}` : 'PyTorch'} | ours / PyTorch |`,
+    '|---|---|---|---|',
+  ];
+  for (const k of kinds) {
+    const a = ours.byKind[k];
+    const b = other ? other.byKind[k] : undefined;
+    lines.push(`| ${k} | ${f(a)} | ${f(b)} | ${num(a) && num(b) && b > 0.05 ? times(a / b) : ''} |`);
+  }
+  lines.push(`| **all kernels / ops** | ${f(ours.kernelMs)} | ${f(other && other.opMs)} | ${other ? times(ours.kernelMs / other.opMs) : ''} |`);
+  lines.push(`| outside them (framework, launches) | ${f(ours.overheadMs)} | ${f(other && other.stepMs - other.opMs)} | |`);
+  lines.push(`| **step, wall** | ${f(ours.stepMs)} | ${f(other && other.stepMs)} | ${other ? times(ours.stepMs / other.stepMs) : ''} |`);
+  const mm = (list, kind) => new Map((list || []).filter((m) => m.kind === kind || kind === undefined).map((m) => [m.shape, m]));
+  const theirs = mm(other && other.matmuls);
+  const shapes = (ours.matmuls || []).slice(0, 8);
+  const mmLines = shapes.map((m) => {
+    const t = theirs.get(m.shape);
+    return `| ${m.shape} | ${m.calls} | ${fmt(m.gflopPerSecond)} | ${t ? fmt(t.gflopPerSecond) : '—'} |`;
+  });
+  return `\n\n**Where the step's time goes** (\`literate-gpt bench\`'s profile: ours from tf.profile, one step, each kernel filed by kind;`
+    + ` PyTorch from torch.profiler, self CPU time per op, mean of three steps; both profilers add time per kernel, so the kernel sums can`
+    + ` exceed the unprofiled wall time, making "outside them" negative). ${ours.kernels} kernels per step; an empty kernel costs`
+    + ` ${fmt(ours.emptyKernelUs, 1)} µs.\n\n${lines.join('\n')}\n\n`
+    + `| matmul shape (largest first) | calls per step | ours GFLOP/s | PyTorch GFLOP/s |\n|---|---|---|---|\n${mmLines.join('\n')}`;
+}
+
 function main() {
   const results = BACKENDS.map(load).filter(Boolean);
   if (results.length === 0) {
     console.error(`bench-table: no results in ${DIR} (run: npm run bench)`);
     process.exit(2);
   }
-  const block = `${START}\n${table(results)}\n${END}`;
+  const block = `${START}\n${table(results)}${profileTable(results[0])}\n${END}`;
   if (process.argv.includes('--print')) { console.log(block); return; }
   let text = fs.readFileSync(README, 'utf8');
   if (text.includes(START) && text.includes(END)) {

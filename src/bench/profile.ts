@@ -148,12 +148,19 @@ export async function profileTrainStep(runner: TrainRunner, opts: { warmup?: num
     const grad = node?.gradient;
     if (node && grad) {
       const forwardKernel = kernelName;
-      node.gradient = (dys: tf.Tensor[]) => {
+      const label = { scope: SCOPES.has(kernelName) ? kernelName : scope, forwardKernel };
+      const within = <T>(f: () => T): T => {
         phase = 'backward';
         const outer = backward;
-        backward = { scope: SCOPES.has(kernelName) ? kernelName : scope, forwardKernel };
-        try { return grad(dys); } finally { backward = outer; }
+        backward = label;
+        try { return f(); } finally { backward = outer; }
       };
+      // A gradient function returns one closure per input, which the tape calls afterwards:
+      // their kernels belong to this operation too.
+      node.gradient = (dys: tf.Tensor[]) => within(() => {
+        const closures = grad(dys) as Record<string, () => tf.Tensor>;
+        return Object.fromEntries(Object.entries(closures).map(([k, f]) => [k, () => within(f)]));
+      });
     }
   } as EngineInternals['addTapeNode'];
   AdamW.prototype.applyFlat = function (this: AdamW, ...args: Parameters<AdamW['applyFlat']>) {
