@@ -120,9 +120,10 @@ export function claimsLine(record: ClaimsRecord): string {
 
 /**
  * Show the claims a chapter's prose makes, checked, and throw a ClaimError if a checked one is
- * false. Returns the record (what the prose check reads).
+ * false. Returns nothing, so that a cell ending in it shows only the table (tslab prints a cell's
+ * last value); `claimsRecord` gives the record without showing it.
  */
-export function claims(list: readonly Claim[], options: ClaimsOptions = {}): ClaimsRecord {
+export function claims(list: readonly Claim[], options: ClaimsOptions = {}): void {
   const record = claimsRecord(list, options);
   if (richOutput()) {
     showBundle(claimsBundle(record));
@@ -132,5 +133,4 @@ export function claims(list: readonly Claim[], options: ClaimsOptions = {}): Cla
   }
   const failed = record.claims.filter((c) => c.checked && !c.holds).map((c) => c.text);
   if (failed.length > 0) throw new ClaimError(failed);
-  return record;
 }
