@@ -11,7 +11,8 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { backendInfo, type BackendName, initBackend } from '../src/engine';
 import { gelu, layerNorm, setKernelMode } from '../src/model';
-import { setNativeLayerNorm } from '../src/model/fused';
+import { setNativeLayerNorm, setNativeMatMul } from '../src/model/fused';
+import { linear } from '../src/model/layers';
 import { type Fingerprint, type ParityProbe, runParityProbe } from './parity-probe';
 
 const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'model-parity.json'), 'utf8')) as ParityProbe;
@@ -112,6 +113,31 @@ describe('fused kernels equal the textbook ones', () => {
     try { composite = valueAndGrads('fused', ln, [x, g, b]); } finally { setNativeLayerNorm(prev); }
     ['value', 'dx', 'dγ', 'dβ'].forEach((what, i) => closeArrays(native[i], composite[i], 2e-5, `native layerNorm ${what}`));
     tf.dispose([x, g, b]);
+  });
+});
+
+describe('linear on TensorFlow\'s MatMul kernel', () => {
+  it('gives the values and gradients of the BatchMatMul path', function () {
+    if (tf.getBackend() !== 'tensorflow') this.skip();
+    const x = tf.sin(tf.range(0, 3 * 5 * 8).reshape([3, 5, 8]));
+    const w = tf.cos(tf.range(0, 8 * 6).reshape([8, 6])) as tf.Tensor2D;
+    const b = tf.linspace(-1, 1, 6) as tf.Tensor1D;
+    const run = (on: boolean): number[][] => {
+      const prev = setNativeMatMul(on);
+      try {
+        return tf.tidy(() => {
+          const wt = tf.sin(tf.range(0, 3 * 5 * 6).reshape([3, 5, 6]));
+          const f = (a: tf.Tensor, m: tf.Tensor, c: tf.Tensor): tf.Tensor => tf.sum(tf.mul(linear(a, m as tf.Tensor2D, c as tf.Tensor1D), wt));
+          const [dx, dw, db] = tf.grads(f)([x, w, b]);
+          return [linear(x, w, b), dx, dw, db].map((t) => Array.from(t.dataSync()));
+        });
+      } finally {
+        setNativeMatMul(prev);
+      }
+    };
+    const [on, off] = [run(true), run(false)];
+    ['value', 'dx', 'dW', 'db'].forEach((what, i) => closeArrays(on[i], off[i], 1e-4, `linear ${what}`));
+    tf.dispose([x, w, b]);
   });
 });
 

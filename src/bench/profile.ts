@@ -61,7 +61,7 @@ interface Note { readonly scope: string; readonly forwardKernel?: string; readon
 
 /** The kind a kernel's time is filed under (by name; the caller tells 2-D from batched matmuls by shape). */
 export function kindOf(kernel: string, note: Note): OpKind {
-  if (kernel === 'MatMul' || kernel === '_FusedMatMul') return 'matmul';
+  if (kernel === 'MatMul' || kernel === '_FusedMatMul' || kernel === 'LgptMatMul') return 'matmul';
   if (kernel.startsWith('BatchMatMul')) return 'batched matmul';
   if (note.phase === 'update') return note.adamw ? 'adamw' : 'clip+flatten';
   if (note.scope in SCOPE_KIND) return SCOPE_KIND[note.scope];

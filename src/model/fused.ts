@@ -11,6 +11,7 @@
  * can measure before/after in one process and the tests can compare the two.
  */
 import * as tf from '@tensorflow/tfjs';
+import { nativeMatMul } from '../engine/native-matmul';
 import { nativeRowNormAvailable, rowNorm, rowNormGrad } from '../engine/native-rownorm';
 import { GELU_CUBIC, GELU_SCALE, LN_EPS } from './constants';
 
@@ -163,4 +164,45 @@ export function geluFused(x: tf.Tensor): tf.Tensor {
     };
   });
   return tf.tidy('GELU', () => f(x));
+}
+
+let nativeMatMulOn = false;
+
+/**
+ * Run `linear` on TensorFlow's 2-D MatMul kernel instead of tfjs's BatchMatMulV2 on the native
+ * backend, forward and backward (engine/native-matmul.ts). Returns the previous setting.
+ */
+export function setNativeMatMul(on: boolean): boolean {
+  const prev = nativeMatMulOn;
+  nativeMatMulOn = on;
+  return prev;
+}
+
+export function useNativeMatMul(): boolean {
+  return nativeMatMulOn && kernelMode() === 'fused' && nativeRowNormAvailable();
+}
+
+/** x·W + b with the matmuls (forward, dx = dy·Wᵀ, dW = xᵀ·dy) on TensorFlow's MatMul kernel. */
+export function linearNative(x: tf.Tensor, weight: tf.Tensor2D, bias?: tf.Tensor1D): tf.Tensor {
+  const [cin, cout] = weight.shape;
+  const lead = x.shape.slice(0, -1);
+  const x2 = x.reshape([-1, cin]) as tf.Tensor2D; // (N, Cin)
+  if (!recording()) {
+    const y = nativeMatMul(x2, weight);
+    return (bias ? tf.add(y, bias) : y).reshape([...lead, cout]);
+  }
+  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [xs, w] = args as tf.Tensor2D[];
+    const save = args[2] as tf.GradSaveFunc;
+    save([xs, w]);
+    return {
+      value: nativeMatMul(xs, w),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xv, wv] = saved as tf.Tensor2D[];
+        return [nativeMatMul(dy as tf.Tensor2D, wv, false, true), nativeMatMul(xv, dy as tf.Tensor2D, true, false)];
+      },
+    };
+  });
+  const y = f(x2, weight) as tf.Tensor2D;
+  return (bias ? tf.add(y, bias) : y).reshape([...lead, cout]);
 }

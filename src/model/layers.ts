@@ -4,13 +4,14 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { GELU_CUBIC, GELU_SCALE, LN_EPS } from './constants';
-import { geluFused, kernelMode, layerNormFused } from './fused';
+import { geluFused, kernelMode, layerNormFused, linearNative, useNativeMatMul } from './fused';
 
 /**
  * x @ W + b over the last axis, done as one 2-D matmul: (…, Cin) → (…, Cout).
  * Flattening first keeps every backend on its fast 2-D matmul path.
  */
 export function linear(x: tf.Tensor, weight: tf.Tensor2D, bias?: tf.Tensor1D): tf.Tensor {
+  if (useNativeMatMul()) return linearNative(x, weight, bias);
   const [cin, cout] = weight.shape;
   const lead = x.shape.slice(0, -1);
   const x2 = x.reshape([-1, cin]) as tf.Tensor2D; // (N, Cin)
