@@ -17,7 +17,16 @@ const claimsCell = (list: Claim[], fast = false, options = {}) => ({
   outputs: [{ output_type: 'display_data', data: claimsBundle(claimsRecord(list, options, fast)), metadata: {} }],
 });
 
+interface Runner { parseArgs(argv: string[]): { proseCheck: boolean; fast: boolean; filters: string[] } }
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const runner = require('../scripts/run-notebooks.js') as Runner;
+
 describe('viz prose check', () => {
+  it('npm start runs the check unless --no-prose-check (CI runs it as a step of its own)', () => {
+    assert.equal(runner.parseArgs(['05']).proseCheck, true);
+    assert.deepEqual(runner.parseArgs(['--fast', '--no-prose-check', '05']), { fast: true, timeout: 1800, proseCheck: false, filters: ['05'] });
+  });
+
   describe('the extractor, on sentences of the chapters', () => {
     it('finds numbers, with thousands separators, units and percentages', () => {
       assert.deepEqual(quantities('An id is a name, not a quantity: token 17 is no closer to token 18 than to 1,900 others.'), ['1,900']);
