@@ -142,8 +142,8 @@ export function runLadder(shape: Omit<GPTConfig, 'vocabSize' | 'dropout'>, rungs
   return { config, budget, bigramCounted, data: { tokenizer: 'char', trainTokens: trainIds.length, heldOutTokens: heldOutIds.length, evalTokens }, results };
 }
 
-/** The ladder's shape: 3 layers × 64 wide, 4 heads, windows of 64 characters. */
-export const LADDER_SHAPE = { blockSize: 64, nLayer: 3, nHead: 4, nEmbd: 64 } as const;
+/** The ladder's shape: 3 layers × 64 wide, 4 heads, windows of 32 characters. */
+export const LADDER_SHAPE = { blockSize: 32, nLayer: 3, nHead: 4, nEmbd: 64 } as const;
 
 /** The budget every rung gets (scripts/ladder.js; about ten minutes for all six on 2 CPU cores). */
-export const LADDER_BUDGET: LadderBudget = { steps: 500, batchSize: 32, lr: 3e-3, warmup: 50, seed: 1, evalBatches: 30, init: 'pytorch' };
+export const LADDER_BUDGET: LadderBudget = { steps: 1000, batchSize: 32, lr: 3e-3, warmup: 50, seed: 1, evalBatches: 60, init: 'pytorch' };
