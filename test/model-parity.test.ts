@@ -11,7 +11,7 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { backendInfo, type BackendName, initBackend } from '../src/engine';
 import { gelu, layerNorm, setKernelMode } from '../src/model';
-import { setNativeLayerNorm, setNativeMatMul } from '../src/model/fused';
+import { setNativeKernels, setNativeMatMul } from '../src/model/fused';
 import { linear } from '../src/model/layers';
 import { type Fingerprint, type ParityProbe, runParityProbe } from './parity-probe';
 
@@ -108,11 +108,24 @@ describe('fused kernels equal the textbook ones', () => {
     const names = new Set(profile.kernels.map((k) => k.name));
     assert.ok(names.has('LgptRowNorm') && names.has('LgptRowNormGrad'), `kernels: ${[...names].join(', ')}`);
     const native = valueAndGrads('fused', ln, [x, g, b]);
-    const prev = setNativeLayerNorm(false);
+    const prev = setNativeKernels(false);
     let composite: number[][];
-    try { composite = valueAndGrads('fused', ln, [x, g, b]); } finally { setNativeLayerNorm(prev); }
+    try { composite = valueAndGrads('fused', ln, [x, g, b]); } finally { setNativeKernels(prev); }
     ['value', 'dx', 'dγ', 'dβ'].forEach((what, i) => closeArrays(native[i], composite[i], 2e-5, `native layerNorm ${what}`));
     tf.dispose([x, g, b]);
+  });
+
+  it('on the native backend GELU\'s backward runs SigmoidGrad, and equals the composite form', async function () {
+    if (tf.getBackend() !== 'tensorflow') this.skip();
+    const x = tf.linspace(-8, 8, 257).reshape([1, 257]);
+    const profile = await tf.profile(() => { valueAndGrads('fused', gelu, [x]); });
+    assert.ok(profile.kernels.some((k) => k.name === 'LgptSigmoidGrad'), 'SigmoidGrad did not run');
+    const native = valueAndGrads('fused', gelu, [x]);
+    const prev = setNativeKernels(false);
+    let composite: number[][];
+    try { composite = valueAndGrads('fused', gelu, [x]); } finally { setNativeKernels(prev); }
+    native.forEach((arr, i) => closeArrays(arr, composite[i], 1e-5 * 8, i === 0 ? 'gelu' : 'gelu gradient'));
+    x.dispose();
   });
 });
 

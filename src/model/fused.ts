@@ -13,6 +13,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { nativeMatMul } from '../engine/native-matmul';
 import { nativeRowNormAvailable, rowNorm, rowNormGrad } from '../engine/native-rownorm';
+import { sigmoidGrad } from '../engine/native-sigmoid';
 import { GELU_CUBIC, GELU_SCALE, LN_EPS } from './constants';
 
 export type KernelMode = 'fused' | 'reference';
@@ -48,7 +49,7 @@ function recording(): boolean {
  * The forward pass is op for op what tf.moments + layers.ts compute, so values are identical.
  */
 export function layerNormFused(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps = LN_EPS): tf.Tensor {
-  if (useNativeRowNorm()) return layerNormNative(x, gamma, beta, eps);
+  if (useNativeKernels()) return layerNormNative(x, gamma, beta, eps);
   const C = x.shape[x.shape.length - 1];
   const normalise = (xs: tf.Tensor): { xhat: tf.Tensor; rstd: tf.Tensor } => {
     const mean = tf.mean(xs, -1, true); // (…, 1)
@@ -80,21 +81,22 @@ export function layerNormFused(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor
   return tf.tidy('LayerNorm', () => f(x, gamma, beta));
 }
 
-let nativeRowNorm = true;
+let nativeKernels = true;
 
 /**
- * Use TensorFlow's batch-normalisation kernels for LayerNorm's normalisation on the native
- * backend (engine/native-rownorm.ts; default on). Returns the previous setting; the bench and
- * the parity tests switch it off to compare.
+ * On the native backend, use TensorFlow ops that tfjs does not expose (default on): batch
+ * normalisation for LayerNorm's normalisation (engine/native-rownorm.ts) and SigmoidGrad in
+ * GELU's backward (engine/native-sigmoid.ts). Returns the previous setting; the bench and the
+ * parity tests switch it off to compare.
  */
-export function setNativeLayerNorm(on: boolean): boolean {
-  const prev = nativeRowNorm;
-  nativeRowNorm = on;
+export function setNativeKernels(on: boolean): boolean {
+  const prev = nativeKernels;
+  nativeKernels = on;
   return prev;
 }
 
-function useNativeRowNorm(): boolean {
-  return nativeRowNorm && nativeRowNormAvailable();
+function useNativeKernels(): boolean {
+  return nativeKernels && nativeRowNormAvailable();
 }
 
 /**
@@ -158,7 +160,8 @@ export function geluFused(x: tf.Tensor): tf.Tensor {
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [xv, xsq, sg] = saved;
         const dz = tf.mul(xv, tf.add(tf.mul(xsq, 6 * GELU_SCALE * GELU_CUBIC), 2 * GELU_SCALE)); // x·dz₂/dx
-        const slope = tf.mul(tf.mul(sg, tf.sub(1, sg)), dz); // x·σ′(z₂)·dz₂/dx
+        // x·σ′(z₂)·dz₂/dx; σ′ = σ(1 − σ) in one native kernel where there is one.
+        const slope = useNativeKernels() ? sigmoidGrad(sg, dz) : tf.mul(tf.mul(sg, tf.sub(1, sg)), dz);
         return [tf.mul(dy, tf.add(sg, slope))];
       },
     };
