@@ -49,7 +49,13 @@ export function wordTokens(text: string): string[] {
   return text.toLowerCase().match(/[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu) ?? [];
 }
 
-/** Train multinomial naive Bayes on `texts` with integer class `labels` (0, 1, …). */
+/**
+ * Train multinomial naive Bayes on `texts` (split into words by wordTokens) with integer class
+ * `labels` (0, 1, …): log P(c) from the class frequencies, log P(w | c) from each class's word
+ * counts with additive smoothing `alpha` (default 1, Laplace) over the vocabulary of all training
+ * texts. The model's `predictProba(text)` gives P(class) for a new text. Throws an InputError for no
+ * texts, texts and labels of different lengths, or a label that is not a class index.
+ */
 export function trainNaiveBayes(texts: readonly string[], labels: readonly number[], opts: NaiveBayesOptions = {}): NaiveBayesModel {
   check(texts.length === labels.length, `texts and labels differ in length: ${texts.length} vs ${labels.length}`);
   check(texts.length > 0, 'trainNaiveBayes: no training examples');

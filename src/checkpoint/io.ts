@@ -79,7 +79,14 @@ export function roundWeightsToHalf(model: GPT): void {
   }
 }
 
-/** Save `model` (and optionally its optimizer) into folder `dir` atomically. */
+/**
+ * Save `model` (and optionally its optimizer) into folder `dir` (created if needed): a weights
+ * file and checkpoint.json, each written whole or not at all, under the folder's lock, the
+ * previous checkpoint replaced only once the new one is complete. Returns the path of the
+ * checkpoint.json written. Throws NonFiniteWeightsError instead of writing a NaN or ∞, an
+ * InputError for a description the loader would refuse, and a WriteError (the previous
+ * checkpoint unchanged) when the disk refuses.
+ */
 export function saveCheckpoint(dir: string, model: GPT, opts: CheckpointSaveOptions): string {
   const dtype = opts.dtype ?? 'float32';
   const entries: TensorEntry[] = [];
@@ -298,7 +305,12 @@ function checkFolder(dir: string): void {
   if (!st.isDirectory()) throw new InputError(`${dir}: not a folder (a checkpoint is a folder with ${CHECKPOINT_FILE})`);
 }
 
-/** Read and validate checkpoint.json in `dir` (and the weights file's size) without loading any weights. */
+/**
+ * Read and validate checkpoint.json in `dir` (its kind, config, tokenizer, tensor table, training
+ * state and metrics; and that the weights file has the size the tensors declare) without loading
+ * any weights: cheap, for a notebook that only needs the stored numbers. Throws an InputError
+ * naming the file and the problem.
+ */
 export function readCheckpointJson(dir: string, limits: CheckpointLimits = {}): CheckpointJson {
   checkFolder(dir);
   const file = path.join(dir, CHECKPOINT_FILE);
@@ -353,7 +365,12 @@ function decode(bytes: Buffer, e: TensorEntry, file: string): Float32Array {
   return values;
 }
 
-/** Load a checkpoint folder: validate everything, then build the model (float32). */
+/**
+ * Load a checkpoint folder: validate everything (readCheckpointJson, every weight finite), then
+ * build the model (float32 on the current backend; float16 files are widened) with its tokenizer
+ * and, when stored, the optimizer's moments. Throws an InputError naming the file and the problem;
+ * `limits` lowers the size limits (tests).
+ */
 export function loadCheckpoint(dir: string, limits: CheckpointLimits = {}): LoadedCheckpoint {
   const json = readCheckpointJson(dir, limits);
   const tokenizer = json.tokenizer === null ? null : tokenizerFromJson(json.tokenizer);

@@ -48,7 +48,10 @@ export function metricsFromProbs(probs: readonly number[][], labels: ArrayLike<n
   };
 }
 
-/** Evaluate a classifier on `examples`; also returns the per-example probabilities. */
+/**
+ * Score a fine-tuned classifier on `examples` read as in training (`task`, `T`, `bodyChars`, as
+ * encodeSpam takes them): its metrics (metricsFromProbs) and the per-example probabilities (N, 2).
+ */
 export function evaluateClassifier(model: GPT, tok: BpeTokenizer, examples: readonly SpamExample[], o: { task: SpamTask; T: number; bodyChars: number }): { metrics: ClassifierMetrics; probs: number[][] } {
   const data = encodeSpam(tok, examples, o);
   const probs = predictProba(model, data);
@@ -95,7 +98,11 @@ export function trainSpamBaselines(ds: SpamDataset, task: SpamTask, bodyChars: n
   return { models, chosen: { logisticC, emLambda }, text };
 }
 
-/** Test metrics of `trainSpamBaselines`' baselines. */
+/**
+ * Test-split metrics (ClassifierMetrics) of the baselines that trainSpamBaselines fits on
+ * `labelled`, by name: `majority`, `naiveBayes`, `logisticRegression`, and `naiveBayesEm` when only
+ * a subset of the training split is labelled. Texts are read as the classifier reads them (`task`, `bodyChars`).
+ */
 export function spamBaselines(ds: SpamDataset, task: SpamTask, bodyChars: number, labelled: readonly SpamExample[] = ds.train): Record<string, ClassifierMetrics> {
   const { models, text } = trainSpamBaselines(ds, task, bodyChars, labelled);
   const yTest = ds.test.map((e) => e.label);

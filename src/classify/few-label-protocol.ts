@@ -19,9 +19,23 @@ export interface ProtocolCell {
 
 export interface ProtocolInterval { readonly diff: number; readonly lo: number; readonly hi: number }
 
+/** One method at one N, summarised over its seeds (a row of the protocol's table). Accuracies and F1 are 0–1. */
 export interface ProtocolRow {
-  readonly n: number; readonly key: string; readonly name: string; readonly seeds: number[];
-  readonly accuracy: number; readonly sd: number; readonly f1: number;
+  /** N: labelled training examples the method was given. */
+  readonly n: number;
+  /** The method's short key (as in the results file's cells). */
+  readonly key: string;
+  /** The method's name for tables. */
+  readonly name: string;
+  /** The seeds it ran with. */
+  readonly seeds: number[];
+  /** Mean test accuracy over the seeds. */
+  readonly accuracy: number;
+  /** Standard deviation of the test accuracy over the seeds (n − 1 in the denominator). */
+  readonly sd: number;
+  /** Mean spam F1 over the seeds. */
+  readonly f1: number;
+  /** Against the reference method on the same seeds: paired bootstrap intervals of the differences (this − reference). Absent for the reference itself. */
   readonly vsReference?: { readonly reference: string; readonly seeds: number; readonly accuracy: ProtocolInterval; readonly f1: ProtocolInterval };
 }
 

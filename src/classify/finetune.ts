@@ -45,7 +45,7 @@ export interface FinetuneOptions {
   readonly epochs: number;
   /** Examples per optimizer step. */
   readonly batchSize: number;
-  /** Peak learning rate of AdamW (linear warmup, then cosine decay over the run). */
+  /** Peak learning rate of AdamW: linear warmup over 2 % of the steps, then cosine decay to lr/10. */
   readonly lr: number;
   /** AdamW's weight decay λ (on matmul weights only). */
   readonly weightDecay: number;
@@ -132,13 +132,19 @@ export interface ClassifierEvalPoint extends EvalPointBase { readonly valAccurac
 
 export type FinetuneState = TrainState<FinetuneOptions, ClassifierEvalPoint>;
 
+/** What a fine-tuning run returns (`finetune` leaves out the tokenizer, which the caller has). */
 export interface FinetuneResult {
+  /** The classifier, with the best evaluation's weights (unless stopped early). */
   readonly model: GPT;
+  /** Its tokenizer: the pretrained one with `<s>` and `<e>` added. */
   readonly tokenizer: BpeTokenizer;
+  /** Optimizer steps run. */
   readonly steps: number;
   /** Validation accuracy after each epoch. */
   readonly valAccuracy: number[];
+  /** The evaluation whose weights were kept (its index in `valAccuracy`). */
   readonly bestEpoch: number;
+  /** The run's state: options, evaluation history, RNG, elapsed time. */
   readonly state: FinetuneState;
   /** Stopped by Ctrl-C (or `shouldStop`): the weights are the last step's, not the best epoch's. */
   readonly stoppedEarly: boolean;
@@ -148,9 +154,12 @@ export interface FinetuneResult {
 export const BEST_EPOCH_DIR = 'best-epoch';
 
 /**
- * The pretrained model with <s>/<e> added and a fresh 2-class head (or a scratch twin).
- * `dropout` replaces the pretrained model's dropout rate and `context` lengthens its context
- * (undefined: keep them).
+ * The model to fine-tune: the language model in `pretrainedDir` (our checkpoint, or a Hugging Face
+ * GPT-2 folder) with `<s>` and `<e>` added to its vocabulary (rows initialised as `tokenInit` says)
+ * and a fresh 2-class head seeded by `seed`; with init 'scratch', a randomly initialised twin of
+ * the same shape and tokenizer. `dropout` replaces the pretrained model's dropout rate and
+ * `context` lengthens its context (undefined: keep them). Throws an InputError for a bad option
+ * or folder. The caller disposes the model.
  */
 export function prepareClassifier(pretrainedDir: string, init: 'pretrained' | 'scratch', seed: number,
   opts: { dropout?: number; context?: number; tokenInit?: TokenInit } = {}): { model: GPT; tokenizer: BpeTokenizer } {
@@ -200,7 +209,10 @@ function copyEmbeddingRows(model: GPT, pairs: readonly (readonly [number, number
   next.dispose();
 }
 
-/** Encode spam examples for the classifier. */
+/**
+ * Encode spam examples for the classifier: each example's text as the task reads it (toText: the
+ * subject, or the subject and `bodyChars` of the body), then encodeClassifierData with T ids per row.
+ */
 export function encodeSpam(tok: BpeTokenizer, examples: readonly SpamExample[], o: Pick<FinetuneOptions, 'task' | 'T' | 'bodyChars'>): ClassifierBatchData {
   return encodeClassifierData(tok, examples.map((e) => toText(e, o.task, o.bodyChars)), examples.map((e) => e.label), o.T);
 }
@@ -233,7 +245,12 @@ export function accuracyOf(probs: readonly number[][], labels: ArrayLike<number>
   return probs.length ? ok / probs.length : 0;
 }
 
-/** The combined loss L2 + λ·L1 of one batch. */
+/**
+ * GPT-1's fine-tuning loss of one batch, a scalar in nats: L2, the cross-entropy of the head's
+ * class logits at `<e>` against the labels, plus λ·L1, the next-token loss of the same texts
+ * (the auxiliary language-modelling loss; skipped when λ = 0). `training` turns dropout on,
+ * seeded by `seed`.
+ */
 export function finetuneLoss(model: GPT, b: ClassifierBatchData, lambda: number, training: boolean, seed: number): tf.Scalar {
   return tf.tidy(() => {
     const idx = tf.tensor2d(b.ids, [b.n, b.T], 'int32');
@@ -342,8 +359,10 @@ async function runFinetune(model: GPT, train: ClassifierBatchData, val: Classifi
 export type FinetuneCallbacks = TrainCallbacks<FinetuneState, ClassifierEvalPoint>;
 
 /**
- * Fine-tune `model` on train in memory (no checkpoints), pick the epoch with the best validation
- * accuracy (its weights are restored at the end).
+ * Fine-tune `model` (from prepareClassifier) in place on `train`, in memory (no checkpoints), with
+ * the loss L2 + λ·L1 (finetuneLoss) and options `o`; the validation accuracy on `val` is measured
+ * after each epoch (or every `evalEvery` steps) and the best evaluation's weights are restored at
+ * the end. `onProgress` is called after each step, `onEpoch` after each evaluation.
  */
 export async function finetune(model: GPT, train: ClassifierBatchData, val: ClassifierBatchData, o: FinetuneOptions,
   onProgress?: (p: FinetuneProgress) => void, onEpoch?: (epoch: number, valAccuracy: number) => void): Promise<Omit<FinetuneResult, 'tokenizer'>> {

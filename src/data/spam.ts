@@ -32,9 +32,13 @@ export interface SpamExample {
 }
 
 /** The three splits, and what happened on the way. */
+/** The cleaned, deduplicated SpamAssassin corpus, split (loadSpam). */
 export interface SpamDataset {
+  /** About 80 % of the examples: what models (and baselines) are trained on. */
   readonly train: SpamExample[];
+  /** About 10 %: for choosing settings and epochs. */
   readonly val: SpamExample[];
+  /** About 10 %: scored once, for the results. */
   readonly test: SpamExample[];
   readonly stats: {
     /** Messages in the package. */
@@ -113,8 +117,10 @@ const idOf = (m: { group: string; id: string }): string => `${m.group}/${m.id}`;
 const labelOf = (group: string): 0 | 1 => (group.startsWith('spam') ? 1 : 0);
 
 /**
- * Load, clean, dedupe and split the SpamAssassin corpus. Takes a few seconds (it reads and
- * parses 6,046 files); deterministic.
+ * Load, clean, dedupe and split the SpamAssassin corpus: every message cleaned (cleanEmail),
+ * empty ones and duplicates dropped, the rest split 80/10/10 into train, val and test by the hash
+ * of their content (the same split on every machine; see `stats` for what was dropped). Takes a
+ * few seconds (it reads and parses 6,046 files); deterministic.
  */
 export function loadSpam(opts: LoadSpamOptions = {}): SpamDataset {
   const messages = spamAssassin();
@@ -141,6 +147,7 @@ export function rawMessage(id: string): string {
 }
 
 /** How many examples of each class, and the fraction of spam. */
+/** Counts of ham (label 0) and spam (label 1) in `examples`, and the spam fraction (0–1; 0 for none). */
 export function classBalance(examples: readonly { label: number }[]): { n: number; ham: number; spam: number; spamFraction: number } {
   const spam = examples.filter((e) => e.label === 1).length;
   return { n: examples.length, ham: examples.length - spam, spam, spamFraction: examples.length ? spam / examples.length : 0 };

@@ -22,8 +22,11 @@ import { Decoder } from '../model/decoder';
 import type { GPT, KVCache } from '../model/gpt';
 import { sampleToken, type SamplingOptions } from './sampling';
 
+/** What `generate` takes: how many tokens, how to sample them (SamplingOptions), and the seed. */
 export interface GenerateOptions extends SamplingOptions {
+  /** Tokens to generate at most (fewer when `stopToken` comes first). */
   readonly maxNewTokens: number;
+  /** Seed of the sampling (default 0): the same seed, model and prompt give the same tokens. */
   readonly seed?: number;
   /** Stop after emitting this token id. */
   readonly stopToken?: number;
@@ -37,6 +40,7 @@ export interface GenerateOptions extends SamplingOptions {
   readonly rng?: Rng;
 }
 
+/** What `generate` returns. */
 export interface GenerateResult {
   /** The new token ids (without the prompt). */
   readonly tokens: number[];
@@ -77,6 +81,14 @@ function checkSampling(o: SamplingOptions): void {
 }
 
 /** Generate up to maxNewTokens after `prompt` (token ids; must not be empty). */
+/**
+ * Generate up to `opts.maxNewTokens` token ids after `prompt` (ids, at least one), one at a time:
+ * the model's logits for the next token, SamplingOptions applied (temperature 1, all tokens by
+ * default; temperature 0 is greedy), one id drawn with the seeded Rng. A prompt longer than
+ * blockSize keeps its last blockSize tokens, and so does the context as it grows. Uses the KV
+ * cache unless `useCache: false` (same tokens, slower). Throws an InputError for an empty prompt,
+ * an id outside the vocabulary, or a bad option.
+ */
 export function generate(model: GPT, prompt: readonly number[], opts: GenerateOptions): GenerateResult {
   const out: number[] = [];
   const run = tokenStream(model, prompt, opts);

@@ -4,6 +4,7 @@
  */
 import { Rng } from '../engine/random';
 
+/** How the next token is drawn from the logits (samplingProbabilities); each is optional. */
 export interface SamplingOptions {
   /** Divide logits by this; < 1 sharpens, > 1 flattens; 0 means greedy (argmax). */
   readonly temperature?: number;
@@ -13,7 +14,12 @@ export interface SamplingOptions {
   readonly topP?: number;
 }
 
-/** Probabilities after temperature, top-k and top-p; zero for excluded tokens. */
+/**
+ * The distribution the next token is drawn from, from `logits` (V): softmax(logits / temperature)
+ * (temperature 1 by default; 0 puts probability 1 on the argmax), then only the `topK` most likely
+ * tokens and, of those, the smallest set whose probability reaches `topP`, renormalised. Length V,
+ * summing to 1, zero for excluded tokens.
+ */
 export function samplingProbabilities(logits: ArrayLike<number>, opts: SamplingOptions = {}): Float64Array {
   const V = logits.length;
   const temperature = opts.temperature ?? 1;

@@ -31,13 +31,17 @@ const MAX_SMALL_FILE = 64 * 1024 * 1024;
 /** The dtypes a weight may be stored in (read as float32). */
 const FLOAT_DTYPES = ['F32', 'F16', 'BF16', 'F64'];
 
+/** What loadGpt2 returns. The caller disposes `model`. */
 export interface LoadedGpt2 {
+  /** The model as our GPT (tied LM head, GPT-2's shape from config.json). */
   readonly model: GPT;
   /** The folder's tokenizer, GPT-2's for its vocabulary, or null. */
   readonly tokenizer: BpeTokenizer | null;
+  /** The model's shape in our terms (n_layer → nLayer, n_embd → nEmbd, n_positions → blockSize, …). */
   readonly config: GPTConfig;
   /** config.json as read. */
   readonly hfConfig: Record<string, unknown>;
+  /** The folder it was read from. */
   readonly dir: string;
 }
 
@@ -120,7 +124,11 @@ export function gpt2FolderTokenizer(dir: string, vocabSize: number): BpeTokenize
 }
 
 /**
- * Load GPT-2 (or any GPT2LMHeadModel folder) as our GPT.
+ * Load GPT-2 (or any GPT2LMHeadModel folder: config.json and model.safetensors) as our GPT, its
+ * weights renamed to ours and read as float32, with the folder's tokenizer (GPT-2's own when the
+ * vocabulary is GPT-2's). GPT-2 small (124 M parameters) takes about half a gigabyte of memory.
+ * Throws an InputError naming the file when the folder is missing, not GPT-2 shaped, or holds a
+ * non-finite weight.
  * @example const { model, tokenizer } = lg.loadGpt2(lg.defaultGpt2Dir());
  */
 export function loadGpt2(dir: string = defaultGpt2Dir()): LoadedGpt2 {

@@ -40,7 +40,11 @@ export function bitsPerPixel(model: GPT, data: ImageData): number {
   return pixelNll(model, data.layout, data.test.seqs) / Math.LN2;
 }
 
-/** Train the judge on the real (quantized) training digits of `data`. */
+/**
+ * Train the judge, a small digit classifier (DigitClassifier), on the real training digits of
+ * `data`, quantized as the pixel GPT sees them; it then reads generated digits (conditionalAccuracy).
+ * Seeded: the same data and options give the same judge.
+ */
 export function trainJudge(data: ImageData, options: Partial<DigitClassifierOptions> = {}): DigitClassifier {
   const { layout, train } = data;
   const D = layout.width * layout.height;
@@ -49,7 +53,10 @@ export function trainJudge(data: ImageData, options: Partial<DigitClassifierOpti
   return DigitClassifier.train(levels, train.labels, data.quantizer, options);
 }
 
-/** The judge's accuracy on the real (quantized) test digits. */
+/**
+ * The judge's accuracy (0–1) on the real test digits of `data`, quantized: how well it reads real
+ * digits, the yardstick for its reading of generated ones (conditionalAccuracy).
+ */
 export function judgeAccuracy(judge: DigitClassifier, data: ImageData): number {
   const { layout, test } = data;
   const images = Array.from({ length: test.count }, (_, r) => test.seqs.subarray(r * layout.seqLength + 1, (r + 1) * layout.seqLength));
@@ -91,7 +98,12 @@ export function sampleDiversity(images: readonly ArrayLike<number>[]): number {
   return pairs > 0 ? sum / pairs : 0;
 }
 
-/** Draw `perLabel` samples of each digit and let the judge read them. */
+/**
+ * Does the model draw the digit it is asked for? Draw `perLabel` samples of each digit 0–9
+ * (sampleImages with `opts`: temperature, guidance, seed) and let the judge read them: the share
+ * read as their label overall (0–1) and per label, the confusion counts, the samples themselves
+ * and their diversity.
+ */
 export function conditionalAccuracy(model: GPT, layout: ImageLayout, judge: DigitClassifier, perLabel: number, opts: SampleImageOptions = {}): ConditionalResult {
   const labels = Array.from({ length: 10 * perLabel }, (_, i) => Math.floor(i / perLabel));
   const samples = sampleImages(model, layout, labels, opts);

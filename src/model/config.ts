@@ -36,7 +36,12 @@ export const DEFAULT_CONFIG: Required<GPTConfig> = {
 /** The named model shapes of PRESETS, from `pico` (tests) to `mini` (for a GPU). */
 export type PresetName = 'pico' | 'nano' | 'micro' | 'mini';
 
-/** Model shapes (the vocabulary comes from the tokenizer). */
+/**
+ * Model shapes by name (the vocabulary comes from the tokenizer):
+ * pico (blockSize 16, 1 layer, 2 heads, C 16; for tests),
+ * nano (128, 4, 4, 128; the benchmark model, nanoGPT's shakespeare-char scale),
+ * micro (256, 6, 6, 192, dropout 0.1) and mini (256, 8, 8, 256, dropout 0.1; for a GPU).
+ */
 export const PRESETS: Readonly<Record<PresetName, Omit<GPTConfig, 'vocabSize'>>> = {
   // For tests: tiny enough for finite differences and one-batch overfitting in seconds.
   pico: { blockSize: 16, nLayer: 1, nHead: 2, nEmbd: 16, dropout: 0 },
@@ -77,7 +82,12 @@ export function validateConfig(cfg: GPTConfig): void {
   check(typeof cfg.dropout === 'number' && cfg.dropout >= 0 && cfg.dropout < 1, `config.dropout must be in [0, 1), got ${String(cfg.dropout)}`);
 }
 
-/** Number of parameters (the LM head is tied to wte, so it adds nothing). */
+/**
+ * Number of parameters of a GPT with config `cfg`: L blocks (two LayerNorms, c_attn,
+ * attn.c_proj, c_fc, mlp.c_proj, with their biases), ln_f, and the token and position embeddings
+ * unless `includeEmbeddings: false` (chapter 03 counts them by hand). The LM head is tied to wte,
+ * so it adds nothing; a classification head is not counted.
+ */
 export function paramCount(cfg: GPTConfig, opts: { includeEmbeddings?: boolean } = {}): number {
   const C = cfg.nEmbd;
   const perBlock = 2 * 2 * C /* ln_1, ln_2 */ + (C * 3 * C + 3 * C) /* c_attn */ + (C * C + C) /* attn.c_proj */

@@ -15,6 +15,7 @@ import { classifierSpecs, createParams, type ParamSpec, paramSpecs } from './par
 
 export type { KVCache } from './kv-cache';
 
+/** How `GPT.forward` runs: training or eval, what it returns besides the hidden states, the KV cache. All optional. */
 export interface ForwardOptions {
   /** Apply dropout (needs a seed for reproducibility). */
   readonly training?: boolean;
@@ -28,6 +29,7 @@ export interface ForwardOptions {
   readonly cache?: KVCache;
 }
 
+/** What `GPT.forward` returns; dispose the tensors (or call it inside tf.tidy). */
 export interface ForwardResult {
   /** Final hidden states after ln_f, (B, T, C). */
   readonly hidden: tf.Tensor3D;

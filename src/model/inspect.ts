@@ -16,7 +16,11 @@ function checkIds(model: GPT, ids: ArrayLike<number>, who: string): Int32Array {
   return Int32Array.from(Array.prototype.slice.call(ids) as number[]);
 }
 
-/** Every layer's attention weights for one sequence: maps[layer][head][query][key], rows summing to 1. */
+/**
+ * Every layer's attention weights for one sequence of token ids (length T ≤ blockSize), as plain
+ * arrays: maps[layer][head][query][key], shape (L, nh, T, T), each row summing to 1 and zero above
+ * the diagonal (the causal mask). Eval mode. Throws an InputError for no ids or more than blockSize.
+ */
 export function attentionMaps(model: GPT, ids: ArrayLike<number>): number[][][][] {
   const x = checkIds(model, ids, 'attentionMaps');
   return tf.tidy(() => {
@@ -25,7 +29,12 @@ export function attentionMaps(model: GPT, ids: ArrayLike<number>): number[][][][
   });
 }
 
-/** The next-token logits after each of `positions` (indices into ids), V numbers each. */
+/**
+ * The next-token logits after each of `positions` (indices into `ids`, 0…T−1): what the model
+ * predicts for the token following position p, V numbers each (softmax them for probabilities).
+ * One forward pass, eval mode. Throws an InputError for no ids, more than blockSize, or a position
+ * outside the sequence.
+ */
 export function logitsAt(model: GPT, ids: ArrayLike<number>, positions: readonly number[]): { position: number; logits: number[] }[] {
   const x = checkIds(model, ids, 'logitsAt');
   for (const p of positions) check(Number.isInteger(p) && p >= 0 && p < x.length, () => `logitsAt: position ${p} is not in 0…${x.length - 1}`);

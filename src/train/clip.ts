@@ -4,7 +4,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-/** Returns the clipped gradients (new tensors) and the norm before clipping (a scalar tensor). */
+/**
+ * Gradient clipping by global norm: ‖g‖ = √(Σ over every gradient of Σ g²), and every gradient
+ * scaled by min(1, maxNorm / ‖g‖), so the update keeps its direction and its length is at most
+ * maxNorm. Returns the clipped gradients (new tensors; the inputs are not disposed) and the norm
+ * before clipping (a scalar tensor). The caller disposes both.
+ */
 export function clipByGlobalNorm(grads: Map<string, tf.Tensor>, maxNorm: number): { grads: Map<string, tf.Tensor>; norm: tf.Scalar } {
   const norm = tf.tidy(() => tf.sqrt(tf.addN([...grads.values()].map((g) => tf.sum(tf.square(g))))) as tf.Scalar);
   const scale = clipScale(norm, maxNorm);

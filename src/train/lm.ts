@@ -59,7 +59,7 @@ export interface EvalPoint {
   readonly step: number;
   /** Mean training loss (nats/token) over the steps since the previous evaluation. */
   readonly trainLoss: number;
-  /** Validation loss (nats/token) on `evalBatches` random batches of the held-out text. */
+  /** Validation loss (nats/token) on the first `evalBatches` batches of the held-out text (evaluateLm). */
   readonly valLoss: number;
   /** Wall time of the run so far (ms), resumed runs included. */
   readonly elapsedMs: number;
@@ -69,14 +69,23 @@ export type LmTrainState = TrainState<LmTrainOptions, EvalPoint>;
 
 export type LmCallbacks = TrainCallbacks<LmTrainState, EvalPoint>;
 
+/** What `trainLm` returns; the checkpoint in `out` holds the same model. The caller disposes `model`. */
 export interface LmTrainResult {
+  /** The trained model (its final weights). */
   readonly model: GPT;
+  /** The tokenizer it reads (trained on the training text, or the `init` checkpoint's). */
   readonly tokenizer: Tokenizer & { toJSON(): unknown };
+  /** The run's state: options, the loss history (EvalPoint per evaluation), the RNG, elapsed time. */
   readonly state: LmTrainState;
+  /** Optimizer steps done in all (resumed runs included). */
   readonly steps: number;
+  /** Final validation loss, nats/token (the whole held-out text unless `finalEvalBatches` limits it). */
   readonly valLoss: number;
+  /** The same loss in bits per UTF-8 byte of the held-out text, comparable across tokenizers. */
   readonly bitsPerByte: number;
+  /** Training throughput, tokens per second of wall time. */
   readonly tokensPerSecond: number;
+  /** True when a stop request (Ctrl-C, SIGTERM, `shouldStop`) ended the run before its planned steps; `resume` continues it. */
   readonly stoppedEarly: boolean;
 }
 
@@ -118,7 +127,11 @@ function buildTokenizer(o: LmTrainOptions, text: string): Tokenizer & { toJSON()
   return BpeTokenizer.train(text, o.tokenizerVocab);
 }
 
-/** Mean validation loss (nats/token) over the first `maxBatches` sequential windows (all if omitted). */
+/**
+ * Mean next-token loss (nats/token) of `model` on the text `ids`: the text cut into
+ * non-overlapping windows of blockSize tokens (sequentialBatches), `batchSize` windows per
+ * forward pass, the first `maxBatches` batches (all if omitted). Eval mode: no dropout.
+ */
 export function evaluateLm(model: GPT, ids: Int32Array, batchSize: number, maxBatches = Infinity): number {
   const T = model.config.blockSize;
   let total = 0;
@@ -169,13 +182,24 @@ export function encodeCorpusTrain(tokenizer: Tokenizer, corpus: Corpus): Int32Ar
   return Int32Array.from(out);
 }
 
-/** Bits per UTF-8 byte of a text, from a per-token loss and the text's token/byte counts. */
+/**
+ * Bits per UTF-8 byte of a text from a model's mean loss on it (`lossNatsPerToken`, nats per
+ * token) over `tokens` tokens that spell `bytes` bytes: unlike nats per token, it compares models
+ * with different tokenizers.
+ */
 export function bitsPerByte(lossNatsPerToken: number, tokens: number, bytes: number): number {
   return (lossNatsPerToken * tokens) / (bytes * Math.LN2);
 }
 
 
-/** Train (or resume) a language model into folder `out`. */
+/**
+ * Train (or, with `resume`, continue) a language model into folder `out`: the options not given
+ * come from DEFAULT_LM_OPTIONS; the tokenizer is built from the corpus's training text (or taken
+ * from `init`), batches are drawn with the seeded Rng, the validation loss is measured every
+ * `evalEvery` steps, and checkpoints are written to `out` as it goes (atomically, with the run's
+ * state, so an interrupted run resumes where it stopped). Throws an InputError for a bad option or
+ * a folder that is not a resumable language-model checkpoint.
+ */
 export async function trainLm(out: string, opts: Partial<LmTrainOptions>, resume: boolean, cb: LmCallbacks = {}): Promise<LmTrainResult> {
   const log = cb.onLog ?? (() => undefined);
   let model: GPT;

@@ -17,13 +17,19 @@ import { ensurePlotly, figureBundle, showPlot, type Figure } from './plotly';
 /** y values (x = 0, 1, 2, ...) or explicit points. */
 export type SeriesData = readonly number[] | { readonly x: readonly number[]; readonly y: readonly number[] };
 
+/** Titles, scale and size of a line chart. */
 export interface LineOptions {
+  /** Title above the chart. */
   readonly title?: string;
+  /** Label of the x axis (e.g. 'step'). */
   readonly xTitle?: string;
+  /** Label of the y axis (e.g. 'loss (nats/token)'). */
   readonly yTitle?: string;
   /** Log-scale y axis: loss curves span orders of magnitude early on. */
   readonly logY?: boolean;
+  /** Width in pixels (default 720). */
   readonly width?: number;
+  /** Height in pixels (default 420). */
   readonly height?: number;
 }
 
@@ -41,7 +47,12 @@ function isSeries(v: unknown): v is SeriesData {
   return Array.isArray(o.x) && Array.isArray(o.y) && (o.x.length === 0 || typeof o.x[0] === 'number');
 }
 
-/** The spec of a line chart with one trace per named series (a bare array is one unnamed series). */
+/**
+ * The plotly spec of a line chart, one trace per named series: `{ train: [...], val: {x, y} }`
+ * (a bare array or `{x, y}` is one unnamed series; an array's x values are 0, 1, 2, …). Shows
+ * nothing: pass it to showPlot or saveFigure. Throws a RangeError when a series' x and y differ
+ * in length.
+ */
 export function lineFigure(series: SeriesData | Readonly<Record<string, SeriesData>>, options: LineOptions = {}): Figure {
   const named: [string, SeriesData][] = isSeries(series) ? [['', series]] : Object.entries(series);
   return {
@@ -58,7 +69,7 @@ export function lineFigure(series: SeriesData | Readonly<Record<string, SeriesDa
   };
 }
 
-/** Show a line chart now. */
+/** Show a line chart now (lineFigure's spec, through showPlot) and return its spec, e.g. for saveFigure. */
 export function plotLine(series: SeriesData | Readonly<Record<string, SeriesData>>, options: LineOptions = {}): Figure {
   const fig = lineFigure(series, options);
   showPlot(fig);

@@ -96,7 +96,10 @@ export function figureSummary(fig: Figure): string {
   return `[plotly figure${text ? ` "${text}"` : ''}: ${traces}]`;
 }
 
-/** Display a figure in the notebook (a text summary outside one). */
+/**
+ * Display a figure in the notebook, interactive (plotly.js travels with the first figure of a
+ * kernel session, so no network is needed); outside a notebook, a one-line text summary.
+ */
 export function showPlot(fig: Figure): void {
   ensurePlotly();
   showBundle(figureBundle(fig));

@@ -82,7 +82,13 @@ export function grayGridPixels(images: readonly ArrayLike<number>[], width: numb
   return { width: W, height: H, rgba };
 }
 
-/** A PNG file (as a Buffer) of the images laid out in a grid. */
+/**
+ * A PNG file (as a Buffer, for showPng or fs.writeFileSync) of `images` laid out in a grid: each
+ * image `width`×`height` values in raster order (row by row), either gray values 0–255 or, with
+ * `options.palette`, level indices mapped through it. Options: columns (default up to 10),
+ * pixel scale (default 2), gap and background; see GridOptions. Throws a RangeError for no images
+ * or an image of the wrong size.
+ */
 export function grayGridPng(images: readonly ArrayLike<number>[], width: number, height: number, options: GridOptions = {}): Buffer {
   const { width: W, height: H, rgba } = grayGridPixels(images, width, height, options);
   const canvas = createCanvas(W, H);
@@ -98,7 +104,10 @@ export function pngSize(png: Uint8Array): { width: number; height: number } {
   return { width: view.getUint32(16), height: view.getUint32(20) };
 }
 
-/** Show a PNG in the notebook (its size as text elsewhere). */
+/**
+ * Show a PNG (e.g. from grayGridPng) in the notebook; where images cannot be shown, a line with
+ * its size and `caption`. Throws a TypeError if `png` is not a PNG.
+ */
 export function showPng(png: Uint8Array, caption?: string): void {
   const { width, height } = pngSize(png);
   showBundle({

@@ -56,11 +56,13 @@ function cells(table: TableLike, digits: number): { header: string[]; body: stri
   return { header, body };
 }
 
+/** How showTable formats a table. */
 export interface TableOptions {
   /** Decimals for non-integer numbers (default 4). */
   readonly digits?: number;
   /** Show at most this many rows (default 50); the rest are counted in a footer. */
   readonly maxRows?: number;
+  /** A caption shown with the table. */
   readonly caption?: string;
 }
 
@@ -92,7 +94,11 @@ export function tableText(table: TableLike | readonly Row[], options: TableOptio
   return [...(options.caption ? [options.caption] : []), line(header), ...shown.map(line), ...more].join('\n');
 }
 
-/** Show a table: HTML in a notebook, aligned text elsewhere. */
+/**
+ * Show a table: HTML in a notebook, aligned text elsewhere. `table` is an array of row objects
+ * (the columns are the keys, in first-seen order) or a danfo DataFrame; numbers that are not
+ * integers get `digits` decimals (default 4), and at most `maxRows` rows (default 50) are shown.
+ */
 export function showTable(table: TableLike | readonly Row[], options: TableOptions = {}): void {
   showBundle({ 'text/html': tableHtml(table, options), 'text/plain': tableText(table, options) });
 }
