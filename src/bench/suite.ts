@@ -15,7 +15,7 @@ import { backendInfo, type BackendInfo, type BackendName, initBackend } from '..
 import { setFastSegmentSum } from '../engine/segment-sum';
 import { setWasmFastMatMul } from '../engine/wasm-matmul';
 import { flopsPerToken, type GPTConfig, makeConfig, paramCount, type PresetName } from '../model/config';
-import { setKernelMode } from '../model/fused';
+import { setKernelMode, setNativeKernels } from '../model/fused';
 import { GPT } from '../model/gpt';
 import { benchMatmul, type MatmulResult, modelMatmulShapes, peakShape } from './matmul';
 import { benchSampling, type SampleResult } from './sample';
@@ -203,6 +203,10 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
   const bestThreads: number[] = [];
   const vsTorch: number[] = [];
   const vsReference: number[] = [];
+  // On the native backend, the same step without the TensorFlow ops tfjs does not expose
+  // (LayerNorm as batch norm, SigmoidGrad): what those kernels buy, round by round.
+  const compareNative = info.backend === 'tensorflow' && o.compareReference;
+  const vsNative: number[] = [];
   try {
     runner.steps(o.tiny ? 1 : 2); // warm-up: first-step allocations and graph set-up
     if (o.compareReference) withReferenceKernels(() => runner.steps(1));
@@ -225,6 +229,10 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
         bestThreads.push(torch[best].header!.threads);
         vsTorch.push(torchMs[r] / ms);
       }
+      if (compareNative) {
+        const prev = setNativeKernels(false);
+        try { vsNative.push(median(runner.steps(steps)) / ms); } finally { setNativeKernels(prev); }
+      }
       if (o.compareReference) {
         const rms = median(withReferenceKernels(() => runner.steps(steps)));
         referenceMs.push(rms);
@@ -232,6 +240,7 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
       }
       log(`train round ${r + 1}/${rounds}: ${Math.round(runner.tokensPerStep / ms * 1000)} tokens/s`
         + (torch ? `, PyTorch ${Math.round(runner.tokensPerStep / torchMs[r] * 1000)}` : '')
+        + (compareNative ? `, without the native kernels ${(1 / vsNative[r]).toFixed(2)}× as fast` : '')
         + (o.compareReference ? `, reference kernels ${Math.round(runner.tokensPerStep / referenceMs[r] * 1000)}` : '')
         + ` (load ${currentLoad().load1})`);
     }
@@ -260,6 +269,11 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
     rounds: vsReference.map((x) => sig(x, 3)),
     what: 'the same step with the textbook formulations (setKernelMode("reference")'
       + (info.backend === 'tensorflow' ? '' : ', tfjs\'s own BatchMatMul and UnsortedSegmentSum kernels') + '): the model before the fused kernels',
+  } : null;
+  const nativeKernels = compareNative ? {
+    speedup: sig(median(vsNative), 3),
+    rounds: vsNative.map((x) => sig(x, 3)),
+    what: 'the same step without the native TensorFlow kernels tfjs does not expose (LayerNorm as batch normalisation, SigmoidGrad in GELU\'s backward): setNativeKernels(false)',
   } : null;
   const torchResult = torch ? {
     ...torchInfo,
@@ -349,6 +363,7 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
     train,
     trainLarge: large,
     reference,
+    nativeKernels,
     torch: torchResult,
     profile,
     matmul,
