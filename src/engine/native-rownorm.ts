@@ -24,15 +24,11 @@ interface NativeBackend {
   executeMultipleOutputs(name: string, attrs: { name: string; type: number; value: unknown }[], inputs: tf.TensorInfo[], numOutputs: number): tf.Tensor[];
 }
 
-/** Ones and zeros of length `rows`, kept for reuse (scale and offset of every call). */
-const constants = new Map<number, { ones: tf.Tensor1D; zeros: tf.Tensor1D; empty: tf.Tensor1D }>();
-function constantsFor(rows: number): { ones: tf.Tensor1D; zeros: tf.Tensor1D; empty: tf.Tensor1D } {
-  let c = constants.get(rows);
-  if (!c) {
-    c = tf.tidy(() => ({ ones: tf.keep(tf.ones([rows])) as tf.Tensor1D, zeros: tf.keep(tf.zeros([rows])) as tf.Tensor1D, empty: tf.keep(tf.tensor1d([])) }));
-    constants.set(rows, c);
-  }
-  return c;
+/** Scale 1 and offset 0 for `rows` channels, and the empty mean and variance of training mode. */
+function constantsFor(rows: number): { ones: tf.Tensor1D; zeros: tf.Tensor1D; empty: tf.Tensor1D; dispose: () => void } {
+  const c = { ones: tf.ones([rows]) as tf.Tensor1D, zeros: tf.zeros([rows]) as tf.Tensor1D, empty: tf.tensor1d([]) };
+  // Made per call and freed at once: a cache would hold tensors past every tf.tidy.
+  return { ...c, dispose: () => tf.dispose([c.ones, c.zeros, c.empty]) };
 }
 
 function attrs(be: NativeBackend, eps: number, training: boolean, extra = true): { name: string; type: number; value: unknown }[] {
@@ -61,6 +57,7 @@ export function registerNativeRowNorm(): void {
       const x = inputs.x as tf.TensorInfo; // (1, rows, 1, C)
       const c = constantsFor(x.shape[1]);
       const out = be.executeMultipleOutputs('FusedBatchNormV3', attrs(be, Number(a?.eps), true), [x, c.ones, c.zeros, c.empty, c.empty], 6);
+      c.dispose();
       // x̂, then what the gradient needs: the row means and the reserve spaces 2 and 3.
       tf.dispose([out[1], out[2]]);
       return [out[0], out[3], out[4], out[5]];
@@ -74,6 +71,7 @@ export function registerNativeRowNorm(): void {
       const { dxhat, x, r1, r2, r3 } = inputs as Record<string, tf.TensorInfo>;
       const c = constantsFor(x.shape[1]);
       const out = be.executeMultipleOutputs('FusedBatchNormGradV3', attrs(be, Number(a?.eps), true, false), [dxhat, x, c.ones, r1, r2, r3], 5);
+      c.dispose();
       tf.dispose(out.slice(1));
       return out[0];
     },
