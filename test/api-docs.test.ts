@@ -1,7 +1,8 @@
 // The public API a reader sees is documented (issue 27): every `lg.*` that a chapter (a notebook's
 // code cells, an exercise file) calls has a TSDoc comment, and docs/api/ (scripts/api-docs.js,
 // `npm run docs`) is not stale: it has an entry for every name src/index.ts exports, none for a
-// name it no longer exports, and each entry's text starts as the name's doc comment does now.
+// name it no longer exports, and each entry (and each member of a class or interface) shows the
+// first paragraph of its doc comment as it is now.
 // Running TypeDoc itself takes about 30 s, so the pages are checked against the compiler's view of
 // src/ instead (one TypeScript program, a few seconds).
 import { strict as assert } from 'assert';
@@ -164,7 +165,7 @@ describe('the API a reader sees is documented (docs/api/, npm run docs)', functi
     }
   });
 
-  it('docs/api/ is not stale: an entry for each export and none other, each starting with its doc comment', () => {
+  it('docs/api/ is not stale: an entry for each export and none other, each (and each member) showing its doc comment as it is now', () => {
     const { entries } = readPages();
     const exported = [...api.exports.keys()].filter((n) => n !== 'tf'); // lg.tf is TensorFlow.js, documented by it
     const absent = exported.filter((n) => !entries.has(n));
@@ -179,6 +180,14 @@ describe('the API a reader sees is documented (docs/api/, npm run docs)', functi
       // The first paragraph, up to any inline tag ({@link …} is rendered as a link).
       const first = plain(doc.split(/\n\s*\n/)[0].split('{@')[0]);
       if (first !== '' && !plain(entry.text).includes(first)) stale.push(`${name} (docs/api/${entry.page}): "${first.slice(0, 80)}…"`);
+      // And the members of a class or interface (methods, properties, options), where a reader looks them up.
+      const s = api.exports.get(name) as ts.Symbol;
+      if (!(s.flags & (ts.SymbolFlags.Class | ts.SymbolFlags.Interface)) || s.members === undefined) continue;
+      s.members.forEach((m, key) => {
+        if (isHidden(m.declarations?.[0])) return;
+        const memberFirst = plain(docOf(m, api.checker).split(/\n\s*\n/)[0].split('{@')[0]);
+        if (memberFirst !== '' && !plain(entry.text).includes(memberFirst)) stale.push(`${name}.${String(key)} (docs/api/${entry.page}): "${memberFirst.slice(0, 80)}…"`);
+      });
     }
     assert.deepEqual(stale, [], `docs/api/ shows an older doc comment for:\n  ${stale.join('\n  ')}\nRun \`npm run docs\``);
   });
