@@ -225,20 +225,38 @@ export interface OtherProfile {
  * time outside kernels (ours) or outside ops (PyTorch: Python and the dispatcher).
  */
 export function profileTable(ours: StepProfile, other: OtherProfile | null): string[] {
-  const f = (x: number | undefined): string => (x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(1));
-  const kinds: string[] = [...OP_KINDS, ...Object.keys(other?.byKind ?? {}).filter((k) => !(OP_KINDS as readonly string[]).includes(k))];
-  const rows = kinds.map((k) => {
-    const a = (ours.byKind as Record<string, number>)[k];
-    const b = other?.byKind[k];
-    const ratio = a !== undefined && b !== undefined && b > 0.05 ? `${(a / b).toFixed(2)}×` : '';
-    return `${k.padEnd(24)} ${f(a).padStart(8)} ${f(b).padStart(9)} ${ratio.padStart(7)}`;
-  });
+  const f = (x: number | null): string => (x === null || !Number.isFinite(x) ? '—' : x.toFixed(1));
   return [
     `${'ms per step'.padEnd(24)} ${'ours'.padStart(8)} ${'PyTorch'.padStart(9)} ${'ratio'.padStart(7)}`,
-    ...rows,
-    `${'all kernels / ops'.padEnd(24)} ${f(ours.kernelMs).padStart(8)} ${f(other?.opMs).padStart(9)}`,
-    `${'outside them'.padEnd(24)} ${f(ours.overheadMs).padStart(8)} ${f(other ? other.stepMs - other.opMs : undefined).padStart(9)}`,
-    `${'step (wall)'.padEnd(24)} ${f(ours.stepMs).padStart(8)} ${f(other?.stepMs).padStart(9)} ${other ? `${(ours.stepMs / other.stepMs).toFixed(2)}×`.padStart(7) : ''}`,
+    ...profileRows(ours, other).map((r) => `${r.kind.padEnd(24)} ${f(r.ours).padStart(8)} ${f(r.pytorch).padStart(9)} ${(r.ratio === null ? '' : `${r.ratio.toFixed(2)}×`).padStart(7)}`),
     `ours: ${ours.kernels} kernels per step; an empty kernel (adding two scalars) costs ${ours.emptyKernelUs.toFixed(1)} µs`,
+  ];
+}
+
+/** One row of the profile table: a kind of work, ms per step on each side, and ours / theirs. */
+export interface ProfileRow {
+  readonly kind: string;
+  readonly ours: number | null;
+  readonly pytorch: number | null;
+  readonly ratio: number | null;
+}
+
+/**
+ * The profile as rows for a table (lg.showTable): every kind, then all kernels, the time outside
+ * them and the wall step. `other` null: the PyTorch column is empty.
+ */
+export function profileRows(ours: StepProfile, other: OtherProfile | null): ProfileRow[] {
+  const ratio = (a: number | null, b: number | null): number | null => (a !== null && b !== null && b > 0.05 ? a / b : null);
+  const kinds: string[] = [...OP_KINDS, ...Object.keys(other?.byKind ?? {}).filter((k) => !(OP_KINDS as readonly string[]).includes(k))];
+  const row = (kind: string, a: number | undefined, b: number | undefined): ProfileRow => {
+    const x = a === undefined ? null : a;
+    const y = b === undefined ? null : b;
+    return { kind, ours: x, pytorch: y, ratio: ratio(x, y) };
+  };
+  return [
+    ...kinds.map((k) => row(k, (ours.byKind as Record<string, number>)[k], other?.byKind[k])),
+    row('all kernels / ops', ours.kernelMs, other?.opMs),
+    row('outside them', ours.overheadMs, other ? other.stepMs - other.opMs : undefined),
+    row('step (wall)', ours.stepMs, other?.stepMs),
   ];
 }
