@@ -56,7 +56,14 @@ export interface EncodeWork {
 const IDENTITY = Array.from({ length: 256 }, (_, b) => b);
 const CACHE_LIMIT = 100_000;
 
-/** A byte-level BPE tokenizer (minBPE / GPT-2 style). Immutable: methods return new tokenizers. */
+/**
+ * A byte-level BPE tokenizer (minBPE / GPT-2 style): text is pre-split (`pattern`), each piece
+ * turned into its UTF-8 bytes, and learned merges of adjacent pairs applied, earliest learned
+ * first. Ids 0–255 are the 256 bytes (in GPT-2's own order for gpt2Tokenizer), 256… the merges in
+ * order, then any special tokens (`<s>`, `<|endoftext|>`, …), so `vocabSize` = 256 + merges +
+ * specials. Make one with `BpeTokenizer.train(text, vocabSize)`, `gpt2Tokenizer()`, `fromJSON` or
+ * `load`. Immutable: methods return new tokenizers.
+ */
 export class BpeTokenizer implements Tokenizer {
   /** How text is pre-split before BPE. */
   readonly pattern: SplitPattern;

@@ -26,7 +26,7 @@ import { Heap } from './heap';
 import { ID_LIMIT, pairKey, unpairKey } from './pair-table';
 import { preTokenize, type SplitPattern } from './pretokenize';
 
-/** One step of training, reported to {@link TrainOptions.onMerge} for a notebook to show. */
+/** One step of BPE training (the most frequent pair merged into a new token), passed to the `onMerge` option of `BpeTokenizer.train` for a notebook to show. */
 export interface MergeStep {
   /** 0-based: this is merges[step], and it makes token 256 + step. */
   readonly step: number;

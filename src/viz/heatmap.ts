@@ -37,7 +37,13 @@ function checkShape(weights: readonly (readonly number[])[], rows: number, cols:
   });
 }
 
-/** The plotly spec of an attention map, with index axes labelled by token. */
+/**
+ * The plotly spec of one attention map: `weights` (Tq, Tk), row i the weights query i gives each
+ * key (e.g. one head of attentionMaps), drawn with queries down and keys across; the axes are
+ * positions labelled by token (tokenLabel), so repeated tokens stay apart. `tokens` are the query
+ * tokens, and the keys too unless `options.keys`. Colours span 0–1 unless
+ * `probabilities: false`. Throws a RangeError when the shape does not match the tokens.
+ */
 export function attentionHeatmapFigure(
   weights: readonly (readonly number[])[],
   tokens: readonly string[],
@@ -84,7 +90,7 @@ export function attentionHeatmapFigure(
   };
 }
 
-/** Show an attention map; returns its spec (for saveFigure). */
+/** Show an attention map (attentionHeatmapFigure: `weights` (Tq, Tk), labelled by `tokens`) and return its spec, e.g. for saveFigure. */
 export function attentionHeatmap(
   weights: readonly (readonly number[])[],
   tokens: readonly string[],
