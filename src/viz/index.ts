@@ -38,3 +38,6 @@ export { pixelAttentionViewHtml, showPixelAttentionView } from './pixel-attentio
 export type { PixelAttentionData, PixelAttentionViewOptions, PixelImage } from './pixel-attention-view';
 export { ladderFigure, ladderRows, loadLadder, showLadder } from './ladder';
 export type { LadderFile } from './ladder';
+export { describeGreedy } from './greedy';
+export { samplesHtml, showSamples } from './samples';
+export type { TextSample } from './samples';

@@ -1,0 +1,34 @@
+// viz/greedy.ts: the sentence under chapter 04's greedy continuation says what it is made of.
+import { strict as assert } from 'assert';
+import { describeGreedy } from '../src/viz/greedy';
+
+describe('describeGreedy (viz/greedy.ts)', () => {
+  it('says when every token is blank, and which one', () => {
+    const s = describeGreedy(['\n', '\n', '\n\n', '\n']);
+    assert.match(s, /4 of the 4 greedy tokens are only spaces or line breaks/);
+    assert.match(s, /2 distinct/);
+    assert.match(s, /writes blank lines \(the most frequent token, "\\n", 3 times\)/);
+  });
+
+  it('names a token that takes most of the steps', () => {
+    const s = describeGreedy([' the', ' the', ' the', ' sea', '\n']);
+    assert.match(s, /1 of the 5 greedy tokens/);
+    assert.match(s, /one token, " the", takes 3 of the 5 steps/);
+  });
+
+  it('otherwise gives the most frequent token and its count', () => {
+    const s = describeGreedy([' a', ' b', ' c', ' a']);
+    assert.match(s, /0 of the 4 greedy tokens/);
+    assert.match(s, /the most frequent, " a", comes 2 times/);
+    assert.match(describeGreedy([]), /no tokens/);
+  });
+});
+
+describe('samplesHtml (viz/samples.ts)', () => {
+  it('escapes the prompt, the text and the facts, and keeps a plain-text version', () => {
+    const { samplesHtml } = require('../src/viz/samples') as typeof import('../src/viz/samples');
+    const { html, text } = samplesHtml('Call <me>', [{ label: 'τ = 1', facts: '90 % words & more', text: ' Ishmael</pre>' }]);
+    assert.ok(html.includes('Call &lt;me&gt;') && html.includes('Ishmael&lt;/pre&gt;') && html.includes('90 % words &amp; more'), html);
+    assert.equal(text, 'τ = 1 (90 % words & more): Call <me> Ishmael</pre>');
+  });
+});
