@@ -156,8 +156,12 @@ async function select(requested: BackendName | undefined): Promise<BackendInfo> 
 }
 
 /**
- * Pick and start the backend (once per process). `backend` overrides `LGPT_BACKEND`.
- * Calling it again with a different backend switches (used by the cross-backend test).
+ * Pick and start the backend (once per process): native TensorFlow on a CUDA GPU where there is
+ * one, native TensorFlow on the CPU, then WebAssembly, then plain JavaScript, the first that
+ * starts. `backend` (or the environment variable `LGPT_BACKEND`: 'tensorflow', 'wasm', 'cpu')
+ * forces one. Returns what runs and why a faster one was skipped (describeBackend prints it).
+ * Call it (and await it) before anything else in a notebook. Calling it again with a different
+ * backend switches (used by the cross-backend test).
  */
 export async function initBackend(backend?: BackendName): Promise<BackendInfo> {
   checkEnvironment(); // a bad thread count aborts the native library without a word (env-check.ts)

@@ -150,7 +150,13 @@ export function attentionHeadViewHtml(attention: AttentionMaps, tokens: readonly
   });
 }
 
-/** Show the head view in the notebook (a one-line summary outside one). */
+/**
+ * Show the head view (after bertviz's) in the notebook: the tokens twice, queries on the left and
+ * keys on the right, a line from query i to key j as strong as the weight i gives j, with layer
+ * and head selectors; hovering a token shows only its lines. `attention` is attentionMaps' output,
+ * [layer][head][query][key]; `tokens` label the positions. Self-contained HTML (no network);
+ * a one-line summary outside a notebook.
+ */
 export function showAttentionHeadView(attention: AttentionMaps, tokens: readonly string[], opts: AttentionHeadViewOptions = {}): void {
   const html = attentionHeadViewHtml(attention, tokens, opts);
   const summary = `[attention head view: ${attention.length} layers × ${attention[0].length} heads, ${tokens.length} tokens]`;

@@ -112,7 +112,11 @@ export function attentionModelViewHtml(attention: AttentionMaps, tokens: readonl
   });
 }
 
-/** Show the model view in the notebook (a one-line summary outside one). */
+/**
+ * Show the model view (after bertviz's) in the notebook: every layer × head at once as small
+ * attention maps, one row per layer; clicking one opens it large with the tokens on both axes.
+ * `attention` is attentionMaps' output, [layer][head][query][key]. A one-line summary outside a notebook.
+ */
 export function showAttentionModelView(attention: AttentionMaps, tokens: readonly string[], opts: AttentionModelViewOptions = {}): void {
   const html = attentionModelViewHtml(attention, tokens, opts);
   showBundle({ 'text/html': html, 'text/plain': `[attention model view: ${attention.length} layers × ${attention[0].length} heads, ${tokens.length} tokens]` });

@@ -177,7 +177,12 @@ export function nextTokenViewHtml(tokens: readonly string[], positions: readonly
   return viewHtml({ kind: 'next-token', css: CSS, body, helpers: SAMPLING_PROBABILITIES_JS, script: SCRIPT, data: { tokens, positions: data, vocab } });
 }
 
-/** Show the next-token view in the notebook (a one-line summary outside one). */
+/**
+ * Show the next-token view (after Transformer Explainer's) in the notebook: for a chosen position
+ * of the prompt `tokens`, the likeliest next tokens as bars, with temperature, top-k and top-p
+ * sliders applied live in the page to the raw logits `positions` carries (from logitsAt; all V of
+ * them). `decode` names a token id. A one-line summary outside a notebook.
+ */
 export function showNextTokenView(tokens: readonly string[], positions: readonly PositionLogits[], decode: (id: number) => string, opts: NextTokenViewOptions = {}): void {
   const html = nextTokenViewHtml(tokens, positions, decode, opts);
   const last = positions[positions.length - 1];

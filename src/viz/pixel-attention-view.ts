@@ -133,7 +133,12 @@ export function pixelAttentionViewHtml(image: PixelImage, maps: PixelAttentionDa
   return viewHtml({ kind: 'pixel-attention', css: CSS, body, helpers: VIRIDIS_JS, script: SCRIPT, data: { width, height, pixel, layers } });
 }
 
-/** Show the pixel-attention view in the notebook (a one-line summary outside one). */
+/**
+ * Show the pixel-attention view in the notebook: the digit `image` on the left and, on the right,
+ * the same W × H grid coloured by how much the query that draws the chosen pixel attends to each
+ * earlier pixel (`maps` from pixelAttentionMaps: mean over heads, one layer at a time), the label
+ * token's share underneath; hover a pixel to choose it. A one-line summary outside a notebook.
+ */
 export function showPixelAttentionView(image: PixelImage, maps: PixelAttentionData, opts: PixelAttentionViewOptions = {}): void {
   const html = pixelAttentionViewHtml(image, maps, opts);
   showBundle({ 'text/html': html, 'text/plain': `[pixel attention view: ${image.width}×${image.height}, ${maps.grids.length} layers]` });
