@@ -100,7 +100,7 @@ describe('fused kernels equal the textbook ones', () => {
 
   it('on the native backend LayerNorm runs on the batch-norm kernels, and equals the composite form', async function () {
     if (tf.getBackend() !== 'tensorflow') this.skip();
-    const x = tf.mul(tf.sin(tf.range(0, 4 * 7 * 16).reshape([4, 7, 16])), 2);
+    const x = tf.mul(tf.sin(tf.range(0, 4 * 20 * 16).reshape([4, 20, 16])), 2); // 80 rows: at least NATIVE_MIN_ROWS
     const g = tf.linspace(0.5, 1.5, 16) as tf.Tensor1D;
     const b = tf.linspace(-0.2, 0.2, 16) as tf.Tensor1D;
     const ln = (a: tf.Tensor, gm: tf.Tensor, bt: tf.Tensor): tf.Tensor => layerNorm(a, gm as tf.Tensor1D, bt as tf.Tensor1D);

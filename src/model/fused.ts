@@ -49,7 +49,8 @@ function recording(): boolean {
  * The forward pass is op for op what tf.moments + layers.ts compute, so values are identical.
  */
 export function layerNormFused(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps = LN_EPS): tf.Tensor {
-  if (useNativeKernels()) return layerNormNative(x, gamma, beta, eps);
+  // A few rows (sampling one token at a time) cost more in set-up than the kernels save.
+  if (useNativeKernels() && x.size / x.shape[x.shape.length - 1] >= NATIVE_MIN_ROWS) return layerNormNative(x, gamma, beta, eps);
   const C = x.shape[x.shape.length - 1];
   const normalise = (xs: tf.Tensor): { xhat: tf.Tensor; rstd: tf.Tensor } => {
     const mean = tf.mean(xs, -1, true); // (…, 1)
@@ -82,6 +83,9 @@ export function layerNormFused(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor
 }
 
 let nativeKernels = true;
+
+/** Rows below which LayerNorm keeps the composite form even on the native backend. */
+export const NATIVE_MIN_ROWS = 64;
 
 /**
  * On the native backend, use TensorFlow ops that tfjs does not expose (default on): batch
