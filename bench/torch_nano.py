@@ -3,17 +3,21 @@
 
 The model is src/model/gpt.ts written in PyTorch: token + position embeddings, L pre-LayerNorm
 blocks (causal self-attention computed as softmax(QKᵀ/√hs + M)V, then a 4× MLP with GPT-2's
-tanh GELU), a final LayerNorm and logits through the tied token embedding. One step is what
+tanh GELU), a final LayerNorm and logits through the tied token embedding, with dropout where
+src/model has it (after the embeddings, on the attention weights, on both residual branches;
+the presets' rates: 0 for pico and nano, 0.1 for micro and mini). One step is what
 src/train/trainer.ts does: forward, cross-entropy, backward, clip the global gradient norm to 1,
 AdamW (β 0.9/0.95, ε 1e-8, weight decay 0.1 on matmul weights only).
 
-Run with Debian's PyTorch (`apt-get install -y python3-torch`, then `/usr/bin/python3`), or any
-torch ≥ 1.13. Two modes:
+The anchor is the PyTorch a user installs today, a 2.x CPU build in the project's .venv
+(`node scripts/setup-torch.js --install`); any torch ≥ 1.13 runs it. Three modes:
 
-  /usr/bin/python3 bench/torch_nano.py --steps 20            # time 20 steps, print one JSON line
-  /usr/bin/python3 bench/torch_nano.py --serve               # read "steps N" lines on stdin and
+  .venv/bin/python bench/torch_nano.py --steps 20            # time 20 steps, print one JSON line
+  .venv/bin/python bench/torch_nano.py --serve               # read "steps N" lines on stdin and
                                                              # answer each with one JSON line,
                                                              # so a caller can interleave runs
+  .venv/bin/python bench/torch_nano.py --profile             # where one step's time goes
+                                                             # (torch.profiler), as JSON
 """
 import argparse
 import re
@@ -24,10 +28,10 @@ import sys
 import time
 
 PRESETS = {
-    'pico': dict(block=16, layers=1, heads=2, embd=16),
-    'nano': dict(block=128, layers=4, heads=4, embd=128),
-    'micro': dict(block=256, layers=6, heads=6, embd=192),
-    'mini': dict(block=256, layers=8, heads=8, embd=256),
+    'pico': dict(block=16, layers=1, heads=2, embd=16, dropout=0.0),
+    'nano': dict(block=128, layers=4, heads=4, embd=128, dropout=0.0),
+    'micro': dict(block=256, layers=6, heads=6, embd=192, dropout=0.1),
+    'mini': dict(block=256, layers=8, heads=8, embd=256, dropout=0.1),
 }
 
 
@@ -57,9 +61,12 @@ import torch.nn.functional as F  # noqa: E402
 
 
 class Block(nn.Module):
-    def __init__(self, C, nh):
+    def __init__(self, C, nh, p=0.0):
         super().__init__()
         self.nh = nh
+        # Dropout where src/model puts it (nanoGPT's places): attention weights, both residual branches.
+        self.attn_drop = nn.Dropout(p)
+        self.resid_drop = nn.Dropout(p)
         self.ln_1 = nn.LayerNorm(C, eps=1e-5)
         self.c_attn = nn.Linear(C, 3 * C)
         self.c_proj = nn.Linear(C, C)
@@ -75,19 +82,20 @@ class Block(nn.Module):
         k = k.view(B, T, self.nh, hs).transpose(1, 2)
         v = v.view(B, T, self.nh, hs).transpose(1, 2)
         att = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(hs)) + mask[:T, :T]  # (B, nh, T, T)
-        att = F.softmax(att, dim=-1)
+        att = self.attn_drop(F.softmax(att, dim=-1))
         y = (att @ v).transpose(1, 2).contiguous().view(B, T, C)
-        x = x + self.c_proj(y)
-        x = x + self.mlp_proj(F.gelu(self.c_fc(self.ln_2(x)), approximate='tanh'))
+        x = x + self.resid_drop(self.c_proj(y))
+        x = x + self.resid_drop(self.mlp_proj(F.gelu(self.c_fc(self.ln_2(x)), approximate='tanh')))
         return x
 
 
 class GPT(nn.Module):
-    def __init__(self, V, block, layers, heads, embd):
+    def __init__(self, V, block, layers, heads, embd, dropout=0.0):
         super().__init__()
+        self.drop = nn.Dropout(dropout)
         self.wte = nn.Embedding(V, embd)
         self.wpe = nn.Embedding(block, embd)
-        self.h = nn.ModuleList([Block(embd, heads) for _ in range(layers)])
+        self.h = nn.ModuleList([Block(embd, heads, dropout) for _ in range(layers)])
         self.ln_f = nn.LayerNorm(embd, eps=1e-5)
         m = torch.triu(torch.full((block, block), -1e9), diagonal=1)
         self.register_buffer('mask', m)
@@ -97,7 +105,7 @@ class GPT(nn.Module):
 
     def forward(self, idx, targets):
         B, T = idx.shape
-        x = self.wte(idx) + self.wpe(torch.arange(T))
+        x = self.drop(self.wte(idx) + self.wpe(torch.arange(T)))
         for blk in self.h:
             x = blk(x, self.mask)
         logits = self.ln_f(x) @ self.wte.weight.t()  # tied head, (B, T, V)
@@ -107,7 +115,7 @@ class GPT(nn.Module):
 def make(args):
     torch.manual_seed(0)
     p = PRESETS[args.preset]
-    model = GPT(args.vocab, p['block'], p['layers'], p['heads'], p['embd'])
+    model = GPT(args.vocab, p['block'], p['layers'], p['heads'], p['embd'], p['dropout'])
     decay = [q for n, q in model.named_parameters() if q.dim() == 2 and not n.startswith(('wte', 'wpe'))]
     other = [q for n, q in model.named_parameters() if not (q.dim() == 2 and not n.startswith(('wte', 'wpe')))]
     opt = torch.optim.AdamW([{'params': decay, 'weight_decay': 0.1}, {'params': other, 'weight_decay': 0.0}],
