@@ -10,7 +10,7 @@ function checkPair(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): void {
   check(yTrue.length > 0, 'no examples to score');
 }
 
-/** Fraction of predictions equal to the true label. */
+/** Fraction (0–1) of predictions equal to the true label. Throws an InputError when the lengths differ or there are none. */
 export function accuracy(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): number {
   checkPair(yTrue, yPred);
   let hits = 0;

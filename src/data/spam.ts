@@ -57,7 +57,7 @@ export interface LoadSpamOptions {
   readonly includeRaw?: boolean;
 }
 
-/** The two input formats of the classification task. */
+/** The two input formats of the classification task: `'subject'` (the subject line alone) or `'subject+body'` (the subject, a newline, the body's start; see toText). */
 export type SpamTask = 'subject' | 'subject+body';
 
 /** Default number of body characters in `toText`: about what a 256-token context holds. */

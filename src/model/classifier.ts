@@ -12,7 +12,12 @@ export function gatherPositions(hidden: tf.Tensor3D, positions: tf.Tensor1D): tf
   return tf.gather(hidden.reshape([B * T, C]), rows) as tf.Tensor2D; // (B, C)
 }
 
-/** Class logits (B, nClasses) from token ids (B, T), read at `positions` (B). */
+/**
+ * Class logits (B, K) from token ids (B, T): the final hidden state of row b at `positions[b]`
+ * (the `<e>` token, GPT-1's extract position) times `clf.weight` (C, K) plus `clf.bias` (K).
+ * Also returns all hidden states (B, T, C), for the auxiliary LM loss. `opts` as GPT.forward's
+ * (dropout while training). Throws if the model has no classification head.
+ */
 export function classifierLogits(model: GPT, idx: tf.Tensor2D, positions: tf.Tensor1D, opts: ForwardOptions = {}): { logits: tf.Tensor2D; hidden: tf.Tensor3D } {
   if (model.nClasses === 0) throw new Error('this model has no classification head (addClassifierHead first)');
   const { hidden } = model.forward(idx, opts);

@@ -19,7 +19,12 @@ import { GELU_CUBIC, GELU_SCALE, LN_EPS } from './constants';
 export type KernelMode = 'fused' | 'reference';
 let mode: KernelMode = 'fused';
 
-/** Choose the fused (default) or textbook formulations; returns the previous mode. */
+/**
+ * Choose how LayerNorm and GELU run for the whole process: 'fused' (default; closed-form
+ * gradients, fewer kernel launches, faster) or 'reference' (the textbook formulas of layers.ts,
+ * differentiated op by op; the same values to float tolerance). Returns the previous mode, so a
+ * cell can restore it.
+ */
 export function setKernelMode(m: KernelMode): KernelMode {
   const prev = mode;
   mode = m;
