@@ -41,3 +41,5 @@ export type { LadderFile } from './ladder';
 export { describeGreedy } from './greedy';
 export { samplesHtml, showSamples } from './samples';
 export type { TextSample } from './samples';
+export { loadScaling, lossAtTokens, scalingFigure, scalingOrders, showScalingTable } from './scaling';
+export type { ScalingFile, ScalingRun } from './scaling';
