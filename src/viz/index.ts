@@ -43,3 +43,5 @@ export { samplesHtml, showSamples } from './samples';
 export type { TextSample } from './samples';
 export { loadScaling, lossAtTokens, scalingFigure, scalingOrders, showScalingTable } from './scaling';
 export type { ScalingFile, ScalingRun } from './scaling';
+export { attentionLayersFigure } from './attention-layers-figure';
+export type { AttentionLayersOptions } from './attention-layers-figure';
