@@ -45,3 +45,5 @@ export { loadScaling, lossAtTokens, scalingFigure, scalingOrders, showScalingTab
 export type { ScalingFile, ScalingRun } from './scaling';
 export { attentionLayersFigure } from './attention-layers-figure';
 export type { AttentionLayersOptions } from './attention-layers-figure';
+export { checkAgreement } from './agreement';
+export type { Agreement } from './agreement';
