@@ -7,6 +7,9 @@
 //   node scripts/check-prose.js            every chapter executed in out/ (run `npm start` first)
 //   node scripts/check-prose.js 01 07      only those (prefix or substring, as npm start)
 //   node scripts/check-prose.js --dir D    read executed notebooks from D instead of out/
+//   node scripts/check-prose.js --source 05  a preview on the committed notebooks/, without running:
+//                                            the string literals of cells that call lg.claims stand
+//                                            in for the claims (unchecked); only a run decides
 //
 // Prints one line per chapter (sentences with a quantity covered / total), a line per problem
 // naming the cell and the sentence, then `prose check: N passed, N failed`. Exits 1 if any chapter
@@ -19,11 +22,12 @@ const path = require('path');
 const ROOT = path.resolve(__dirname, '..');
 
 function parseArgs(argv) {
-  const opts = { dir: path.join(ROOT, 'out'), filters: [] };
+  const opts = { dir: path.join(ROOT, 'out'), source: false, filters: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--dir') opts.dir = path.resolve(argv[++i] ?? '');
-    else if (a.startsWith('--')) throw new Error(`unknown option ${a} (expected --dir D, or notebook names)`);
+    else if (a === '--source') { opts.source = true; opts.dir = path.join(ROOT, 'notebooks'); }
+    else if (a.startsWith('--')) throw new Error(`unknown option ${a} (expected --dir D, --source, or notebook names)`);
     else opts.filters.push(a);
   }
   return opts;
@@ -39,7 +43,7 @@ function loadChecker() {
  * the status of its last execution ('ok' or 'failed'), when known. Returns the lines to print and
  * how many chapters passed and failed.
  */
-function checkChapters(names, dir, status = {}) {
+function checkChapters(names, dir, status = {}, fromSource = false) {
   const checker = loadChecker();
   const lines = [];
   let passed = 0;
@@ -56,7 +60,7 @@ function checkChapters(names, dir, status = {}) {
       failed++;
       continue;
     }
-    const report = checker.checkProse(JSON.parse(fs.readFileSync(file, 'utf8')));
+    const report = checker.checkProse(JSON.parse(fs.readFileSync(file, 'utf8')), { fromSource });
     lines.push(checker.proseSummaryLine(name, report), ...checker.proseProblemLines(report));
     if (report.problems.length === 0) passed++;
     else failed++;
@@ -81,9 +85,10 @@ function main() {
     process.exit(2);
   }
   ensureBuilt();
-  const { lines, passed, failed } = checkChapters(names, opts.dir, lastStatus(opts.dir));
+  const { lines, passed, failed } = checkChapters(names, opts.dir, opts.source ? {} : lastStatus(opts.dir), opts.source);
+  if (opts.source) console.log('preview from the committed notebooks (claims read from the code, not run):');
   for (const l of lines) console.log(l);
-  console.log(`prose check: ${passed} passed, ${failed} failed`);
+  console.log(`prose check${opts.source ? ' (preview)' : ''}: ${passed} passed, ${failed} failed`);
   process.exit(failed > 0 ? 1 : 0);
 }
 

@@ -5,7 +5,7 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { claimsBundle, claimsRecord, type Claim } from '../src/viz/claims';
-import { checkProse, type NotebookJson } from '../src/viz/prose-check';
+import { checkProse, claimsFromSource, type NotebookJson } from '../src/viz/prose-check';
 import { findPhrase, proseCell } from '../src/viz/prose-quantities';
 
 /** The quantities of a markdown text, in order. */
@@ -113,6 +113,19 @@ describe('viz prose check', () => {
         'the claim covers "a dozen runs", which no markdown cell says',
         'a fixed-fact marker names a phrase the cell does not say',
       ]);
+    });
+
+    it('previews from the sources: the literals of a cell that calls lg.claims cover, unchecked; only a run decides', () => {
+      const code = [
+        "// the model's claims, checked (an apostrophe in a comment is no quote)",
+        "const checks: [string, boolean][] = [['close to ½', p > 0.4], [`26 s (${s}) of fine-tuning`, s < 60]];",
+        'lg.claims(checks);',
+        "lg.claims([['a planted claim', ok, \"a few minutes\"]], { normalModeOnly: true });",
+      ].join('\n');
+      const source: NotebookJson = { cells: [{ cell_type: 'code', source: code, outputs: [] }, markdown(prose)] };
+      assert.deepEqual(claimsFromSource(source).flatMap((r) => r.record.claims.map((c) => c.text)), ['close to ½', '26 s (', 'a planted claim', 'a few minutes']);
+      assert.deepEqual(checkProse(source, { fromSource: true }).problems, []);
+      assert.equal(checkProse(source).problems.length, 2); // without outputs, nothing is claimed
     });
 
     it('in fast mode, normal-mode-only claims cover their phrases without being checked', () => {
