@@ -19,7 +19,12 @@ export interface ResidualVarianceParts {
   readonly covariance: number;
 }
 
-/** The parts for a stream given as L + 1 tensors (the embeddings, then after each block). */
+/**
+ * Split the variance the blocks add to the residual stream, Var(x_L) − Var(x_0), into the
+ * branches' own variance Σ Var(Δ_l) and twice their covariance with the stream, Σ 2·Cov(x_l, Δ_l).
+ * `residuals` is the stream as L + 1 tensors of one shape, e.g. (B, T, C): the embeddings, then
+ * after each block (GPT.forward with `returnResiduals: true`). Variances are over every number.
+ */
 export function residualVarianceParts(residuals: readonly tf.Tensor[]): ResidualVarianceParts {
   return tf.tidy(() => {
     const variance = (t: tf.Tensor): number => tf.moments(t).variance.dataSync()[0];

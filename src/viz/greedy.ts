@@ -4,7 +4,12 @@
  * breaks (and would otherwise show as a run of blank lines with no word of explanation).
  */
 
-/** Describe greedy output given as its decoded tokens, one string per token. */
+/**
+ * One Markdown sentence, "**This run:** …", that says what greedy output (its decoded tokens,
+ * one string per token) actually is: how many tokens are only spaces or line breaks, how many are
+ * distinct, and the most frequent one, naming blank lines or a repetition when they dominate. For
+ * showMarkdown, so the chapter's prose about the output is read from the output.
+ */
 export function describeGreedy(pieces: readonly string[]): string {
   const n = pieces.length;
   if (n === 0) return '**This run:** greedy decoding produced no tokens.';

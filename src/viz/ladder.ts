@@ -26,7 +26,12 @@ export interface LadderFile extends LadderRun {
   readonly loadAfter?: number;
 }
 
-/** Read and check a ladder results file; with `rerun`, train the ladder again instead (minutes). */
+/**
+ * Chapter 03's ladder results: read and check the committed file (data/results/ladder.json, made
+ * by scripts/ladder.js: every rung's held-out and training loss in nats per character token);
+ * with `rerun: true`, train every rung again on this machine instead (minutes) and return that run.
+ * Throws an InputError when the file lacks a rung or a loss.
+ */
 export function loadLadder(file: string, opts: { rerun?: boolean } = {}): LadderFile {
   if (opts.rerun) {
     const t0 = Date.now();
@@ -65,7 +70,11 @@ export function ladderFigure(run: LadderRun): Figure {
   return { ...fig, layout: { ...fig.layout, yaxis: { ...(fig.layout?.yaxis as object), range: [Math.floor((lo - 0.2) * 10) / 10, hi + 0.1] } } };
 }
 
-/** Show the table and the figure, and save the figure to `file`. */
+/**
+ * Show the ladder: a table (ladderRows: each rung's parameters, held-out loss and its change
+ * against the rung before, training loss) and a bar figure of the held-out loss per rung, saved
+ * to `file` (saveFigure). Returns what saveFigure wrote.
+ */
 export function showLadder(run: LadderFile, file: string): SavedFigure {
   const b = run.budget;
   showTable(ladderRows(run), {

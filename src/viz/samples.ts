@@ -26,7 +26,10 @@ export function samplesHtml(prompt: string, samples: readonly TextSample[]): { h
   return { html, text };
 }
 
-/** Show the samples (see samplesHtml). */
+/**
+ * Show text samples that share one `prompt`: per sample its label and facts, then the prompt in
+ * black and the continuation in blue (samplesHtml); plain text outside a notebook.
+ */
 export function showSamples(prompt: string, samples: readonly TextSample[]): void {
   const { html, text } = samplesHtml(prompt, samples);
   showHtml(html, text);
