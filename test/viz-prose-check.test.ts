@@ -47,6 +47,8 @@ describe('viz prose check', () => {
       assert.deepEqual(quantities('the scores are divided by $\\sqrt{d_k}$ and the variance grows by $2L$, roughly'), ['roughly']);
       assert.deepEqual(quantities('$$\\mathrm{softmax}\\!\\left(\\frac{QK^\\top}{\\sqrt{d_k}} + M\\right) V$$'), []);
       assert.deepEqual(quantities('a fresh head gives $p = 0.41$ and $1/(1-p)$'), ['0.41']);
+      // A `<` in math is no HTML tag, even with a comment's `>` further on (chapter 06, cell 27).
+      assert.deepEqual(quantities('$$-\\frac{1}{999 \\cdot 196} \\sum_{t} \\log_2 p_\\theta(p_t \\mid p_{<t}).$$\n\nUniform costs 2 bits.\n<!-- fixed: 12 -->'), ['2']);
     });
 
     it('does not count references, names, section numbers, years, code, quotations or list numbering', () => {

@@ -91,7 +91,7 @@ export function proseMask(source: string): string {
   blankAll(units, source, /^\s*>.*$/gm); // quotations
   blankAll(units, source, /\]\([^)]*\)/g, OPAQUE); // link targets
   blankAll(units, source, /<https?:[^>]*>|https?:\/\/\S+/g, OPAQUE);
-  blankAll(units, source, /<\/?[A-Za-z][^>]*>/g); // HTML tags
+  blankAll(units, source, /<\/?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?\/?>/g); // HTML tags (not `p_{<t}` in math)
   // Math: blank it, then put back the decimals and percentages (quantities even in math).
   const masked = units.join('');
   for (const m of masked.matchAll(/\$\$[\s\S]+?\$\$|\$[^$\n]+?\$|\\\([\s\S]+?\\\)|\\\[[\s\S]+?\\\]/g)) {
