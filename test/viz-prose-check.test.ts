@@ -41,6 +41,7 @@ describe('viz prose check', () => {
         ['a few', '0', '1', '3', '6', '7', '9', 'most']);
       assert.deepEqual(quantities('More than two words in three are real words.'), ['More than two', 'three']);
       assert.deepEqual(quantities('the cache costs roughly twice as much, in a minute'), ['roughly', 'twice', 'a minute']);
+      assert.deepEqual(quantities('a tenfold gain on a manifold, 3-fold faster'), ['tenfold', '3-fold']);
     });
 
     it('treats math as fixed, except decimals and percentages inside it', () => {

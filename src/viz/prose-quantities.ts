@@ -159,8 +159,8 @@ export function sentenceSpans(masked: string): { start: number; end: number }[] 
 
 const NUMBER_WORDS = 'two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?|dozens?';
 const FRACTION_WORDS = 'halves|half|thirds|quarters?|fifths?|sixths?|sevenths?|eighths?|ninths?|tenths?|hundredths?|thousandths?';
-const VAGUE = 'few|fewer|fewest|several|many|most|majority|minority|handful|numerous|countless|twice|thrice|double[sd]?|triple[sd]?|halved|halves|\\w+fold|percent|per cent|roughly|approximately|nearly|almost|order of magnitude|orders of magnitude';
-const NUMERIC = String.raw`[~≈]?\s?[-−+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s?(?:%|×|x\b|k\b|M\b))?|[½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞]`;
+const VAGUE = 'few|fewer|fewest|several|many|most|majority|minority|handful|numerous|countless|twice|thrice|double[sd]?|triple[sd]?|halved|halves|(?:two|three|four|five|ten|twenty|hundred|thousand|\\d+)-?fold|percent|per cent|roughly|approximately|nearly|almost|order of magnitude|orders of magnitude';
+const NUMERIC = String.raw`(?:[~≈]\s?)?[-−+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s?(?:%|×|x\b|k\b|M\b))?|[½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞]`;
 const LEADS = String.raw`(?:about|around|some|close to|over|under|at least|at most|more than|less than|fewer than|up to)\s+`;
 
 const QUANTITY = new RegExp(
