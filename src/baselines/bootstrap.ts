@@ -17,25 +17,36 @@ import { accuracy } from './metrics';
 /** A metric of predictions against labels (accuracy, F1, …). */
 export type Metric = (labels: ArrayLike<number>, predictions: ArrayLike<number>) => number;
 
+/** How pairedBootstrap resamples. All optional. */
 export interface PairedBootstrapOptions {
-  /** Number of replicates. */
+  /** Number of bootstrap replicates (default 2,000; at least 100). */
   readonly samples?: number;
-  /** Seed of the resampling. */
+  /** Seed of the resampling (default 12345): the same seed, the same interval. */
   readonly seed?: number;
-  /** Coverage of the interval. */
+  /** Coverage of the interval, in (0, 1) (default 0.95). */
   readonly level?: number;
   /** What is compared; default accuracy. */
   readonly metric?: Metric;
 }
 
+/**
+ * A paired bootstrap interval of metric(A) − metric(B) (pairedBootstrap); in the metric's units
+ * (fractions for accuracy).
+ */
 export interface PairedInterval {
   /** metric(A) − metric(B) on the data as observed, averaged over seeds. */
   readonly diff: number;
+  /** Lower end: the (1 − level)/2 quantile of the replicates. */
   readonly lo: number;
+  /** Upper end: the 1 − (1 − level)/2 quantile of the replicates. */
   readonly hi: number;
+  /** The coverage asked for (e.g. 0.95). */
   readonly level: number;
+  /** Bootstrap replicates drawn. */
   readonly samples: number;
+  /** S: seeds (runs) per method; replicates resample them too. */
   readonly seeds: number;
+  /** Test examples; replicates resample them with replacement. */
   readonly n: number;
 }
 

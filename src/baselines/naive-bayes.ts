@@ -18,7 +18,9 @@ export interface TextClassifier {
 
 /** A trained multinomial naive Bayes model. */
 export interface NaiveBayesModel extends TextClassifier {
+  /** Number of classes. */
   readonly nClasses: number;
+  /** The additive smoothing used (1 = Laplace). */
   readonly alpha: number;
   /** Word → column in `logLikelihood`. */
   readonly vocab: ReadonlyMap<string, number>;
@@ -34,6 +36,7 @@ export interface NaiveBayesModel extends TextClassifier {
   predict(text: string): number;
 }
 
+/** How trainNaiveBayes smooths and counts classes. All optional. */
 export interface NaiveBayesOptions {
   /** Additive smoothing; 1 = Laplace. */
   readonly alpha?: number;

@@ -16,7 +16,9 @@ export interface TokenBatch {
   readonly x: Int32Array;
   /** Targets, shape (B, T): y[b, t] = the token after x[b, t]. */
   readonly y: Int32Array;
+  /** B: rows in this batch. */
   readonly batchSize: number;
+  /** T: tokens per row. */
   readonly blockSize: number;
 }
 

@@ -44,9 +44,11 @@ export type CorpusName = string;
 
 /** One part of a corpus: its training text and the slice held out from it. */
 export interface CorpusPartText {
+  /** The part's name (e.g. 'moby-dick', 'brown'). */
   readonly name: CorpusPart;
   /** What the text is. */
   readonly what: string;
+  /** The training text of this part. */
   readonly train: string;
   /** Never in training; for Moby Dick the headline validation text. */
   readonly heldOut: string;
@@ -61,7 +63,11 @@ export interface CorpusPartText {
 }
 
 /** What a tokenizer must do for encodePart. */
-export interface TextEncoder { encode(text: string): number[] }
+/** Anything that turns text into token ids (a CharTokenizer, a BpeTokenizer). */
+export interface TextEncoder {
+  /** The token ids of `text`. */
+  encode(text: string): number[];
+}
 
 /**
  * A part's training or held-out token ids: the text encoded whole or, for a part of framed
@@ -82,9 +88,11 @@ export const SUBJECT_FRAME = { start: '\n\n', end: '\n' } as const;
 
 /** A pretraining corpus: one training text, one validation text, and its parts. */
 export interface Corpus {
+  /** The corpus name, its parts joined by '+' (e.g. 'moby-dick+brown'). */
   readonly name: CorpusName;
   /** One line saying what the texts are and how large they are. */
   readonly description: string;
+  /** The training text: the parts' training texts joined by blank lines, in order. */
   readonly train: string;
   /** The headline validation text: the last ~10 % of Moby Dick. */
   readonly val: string;

@@ -199,7 +199,12 @@ export function entityText(entity: MimeEntity, depth = 0): string {
 
 /** What remains of an e-mail after cleaning: the decoded Subject line and the body text. */
 export interface CleanEmail {
+  /** The Subject line, encoded words decoded, on one line ('' when there is none). */
   readonly subject: string;
+  /**
+   * The readable body text: MIME parts decoded, HTML stripped, characters normalised ('' when
+   * none).
+   */
   readonly body: string;
 }
 

@@ -20,11 +20,15 @@ export interface MnistExample {
   readonly label: number;
 }
 
+/** The MNIST digits of the `mnist` package, split (loadMnist). */
 export interface MnistDataset {
+  /** About 90 % of each digit's images (1 − testFraction), in (digit, index) order. */
   readonly train: MnistExample[];
+  /** About 10 % of each digit's images (testFraction), in (digit, index) order. */
   readonly test: MnistExample[];
 }
 
+/** How loadMnist splits the digits. */
 export interface LoadMnistOptions {
   /** Fraction of each digit's images held out for test. Default 0.1. */
   readonly testFraction?: number;

@@ -7,15 +7,19 @@
 import { tokenLabel } from './heatmap';
 import type { Figure, Trace } from './plotly';
 
+/** One attention map in attentionGridFigure's grid. */
 export interface AttentionPanel {
   /** Attention weights, (L queries, L keys); rows sum to 1. */
   readonly weights: readonly (readonly number[])[];
   /** The L tokens, as text (drawn with tokenLabel). */
   readonly tokens: readonly string[];
+  /** The title over this panel. */
   readonly title: string;
 }
 
+/** How attentionGridFigure lays out its grid. All optional. */
 export interface AttentionGridOptions {
+  /** Title over the whole figure. */
   readonly title?: string;
   /** Size of one panel in CSS pixels (default 240). */
   readonly cellPx?: number;

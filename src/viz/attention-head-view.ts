@@ -14,7 +14,9 @@ import { showBundle } from './display';
 import { tokenLabel } from './heatmap';
 import { type AttentionMaps, checkAttentionMaps, escapeHtml, roundWeights, viewHtml } from './view-html';
 
+/** What showAttentionHeadView shows first. All optional. */
 export interface AttentionHeadViewOptions {
+  /** Title shown above the view. */
   readonly title?: string;
   /** Layer shown first (default 0). */
   readonly layer?: number;

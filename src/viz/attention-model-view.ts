@@ -12,7 +12,9 @@ import { showBundle } from './display';
 import { tokenLabel } from './heatmap';
 import { type AttentionMaps, checkAttentionMaps, escapeHtml, roundWeights, viewHtml, VIRIDIS_JS } from './view-html';
 
+/** What showAttentionModelView shows first. All optional. */
 export interface AttentionModelViewOptions {
+  /** Title shown above the view. */
   readonly title?: string;
   /** The map opened large at first, or null for none (default: layer 0, head 0). */
   readonly open?: { readonly layer: number; readonly head: number } | null;

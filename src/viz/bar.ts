@@ -5,13 +5,19 @@
  */
 import { type Figure, showPlot, type Trace } from './plotly';
 
+/** Titles, labels and size of a bar chart (barFigure, plotBar, groupedBarFigure). All optional. */
 export interface BarOptions {
+  /** Title above the chart. */
   readonly title?: string;
+  /** Label of the x axis (the bars). */
   readonly xTitle?: string;
+  /** Label of the y axis (the values). */
   readonly yTitle?: string;
   /** Print each bar's value above it, with this many decimals (none when undefined). */
   readonly valueDigits?: number;
+  /** Width in pixels (default: the figure's default width). */
   readonly width?: number;
+  /** Height in pixels (default 380; 460 for groupedBarFigure). */
   readonly height?: number;
 }
 

@@ -33,6 +33,7 @@ export const CLAIMS_MARKER = 'LGPT_CLAIMS';
 /** `[text, holds]` or `[text, holds, covers]`: covers is the phrase (or phrases) of the prose the claim vouches for. */
 export type Claim = readonly [text: string, holds: boolean, covers?: string | readonly string[]];
 
+/** When claims are checked. Both optional: by default every claim is checked, in every mode. */
 export interface ClaimsOptions {
   /** The claims are about a live run of normal size: in fast mode they are shown, not checked. */
   readonly normalModeOnly?: boolean;

@@ -5,11 +5,15 @@
  */
 import type { Figure } from './plotly';
 
+/** Labels, titles and size of confusionFigure. All optional. */
 export interface ConfusionFigureOptions {
   /** Class names, in index order (default 0 … n − 1). */
   readonly labels?: readonly (string | number)[];
+  /** Title above the matrix. */
   readonly title?: string;
+  /** Label of the x axis (default: the predicted class). */
   readonly xTitle?: string;
+  /** Label of the y axis (default: the true class). */
   readonly yTitle?: string;
   /** Add "x % of <row label>" under each count. */
   readonly rowShares?: boolean;

@@ -112,6 +112,7 @@ export function showMarkdown(markdown: string): void {
 
 /** A display area that a later call replaces in place (a live loss curve, a progress line). */
 export interface LiveOutput {
+  /** Show `bundle` in place of what this output showed before (the first call shows it). */
   update(bundle: MimeBundle): void;
 }
 

@@ -13,6 +13,7 @@
 import type { Figure } from './plotly';
 import { showPlot } from './plotly';
 
+/** How attentionHeatmapFigure draws a map. All optional. */
 export interface HeatmapOptions {
   /** Key tokens when they differ from the query tokens (cross-attention, a KV cache). */
   readonly keys?: readonly string[];
@@ -20,7 +21,9 @@ export interface HeatmapOptions {
   readonly colorscale?: string;
   /** Fix the colour range to [0, 1] (default true: weights are probabilities, maps stay comparable). */
   readonly probabilities?: boolean;
+  /** Width in pixels (default: grows with the number of tokens, up to 900 + 120). */
   readonly width?: number;
+  /** Height in pixels (default: grows with the number of tokens, up to 900 + 60). */
   readonly height?: number;
 }
 

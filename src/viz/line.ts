@@ -76,6 +76,7 @@ export function plotLine(series: SeriesData | Readonly<Record<string, SeriesData
   return fig;
 }
 
+/** A line chart that grows while a cell runs (liveLinePlot). */
 export interface LivePlot {
   /** Add a point to a series (created on first use) and redraw if the last redraw is old enough. */
   push(series: string, x: number, y: number): void;
@@ -85,6 +86,7 @@ export interface LivePlot {
   figure(): Figure;
 }
 
+/** LineOptions plus how often the live chart redraws. All optional. */
 export interface LivePlotOptions extends LineOptions {
   /** Minimum milliseconds between redraws (default 1000). */
   readonly intervalMs?: number;

@@ -18,17 +18,23 @@ import { escapeHtml, viewHtml } from './view-html';
 
 /** Logits of the token that follows `position` (an index into the prompt's tokens). */
 export interface PositionLogits {
+  /** Index of the position in the prompt (0-based). */
   readonly position: number;
+  /** The logits for the token after it, V numbers. */
   readonly logits: ArrayLike<number>;
 }
 
+/** What showNextTokenView shows first. All optional. */
 export interface NextTokenViewOptions {
+  /** Title shown above the view. */
   readonly title?: string;
   /** How many candidate tokens get a bar (default 12). */
   readonly top?: number;
   /** Where the sliders start (defaults: temperature 1, top-k 0 = off, top-p 1 = off). */
   readonly temperature?: number;
+  /** Where the top-k slider starts (0 = off). */
   readonly topK?: number;
+  /** Where the top-p slider starts (1 = off). */
   readonly topP?: number;
 }
 

@@ -8,6 +8,7 @@ import { meanOverHeads, toRows, type PixelAttention } from '../image/attention';
 import type { ImageLayout } from '../image/sequence';
 import type { Figure, Trace } from './plotly';
 
+/** Title and panel size of pixelAttentionFigure. All optional. */
 export interface PixelAttentionFigureOptions {
   /** Figure title (default: which pixel is drawn). */
   readonly title?: string;

@@ -15,8 +15,11 @@
 import { showBundle } from './display';
 import { escapeHtml, viewHtml, VIRIDIS_JS } from './view-html';
 
+/** One digit as the pixel-attention view draws it: its levels and their gray values. */
 export interface PixelImage {
+  /** W: pixels per row. */
   readonly width: number;
+  /** H: rows. */
   readonly height: number;
   /** Level index of each pixel, row-major (W·H). */
   readonly pixels: ArrayLike<number>;
@@ -24,6 +27,7 @@ export interface PixelImage {
   readonly palette: readonly number[];
 }
 
+/** Attention for every pixel of one image, mean over heads, as pixelAttentionMaps returns it. */
 export interface PixelAttentionData {
   /** Per layer, per query pixel: weight on the label token. (L, W·H) */
   readonly label: readonly (readonly number[])[];
@@ -31,7 +35,9 @@ export interface PixelAttentionData {
   readonly grids: readonly (readonly (readonly number[])[])[];
 }
 
+/** What showPixelAttentionView shows first. All optional. */
 export interface PixelAttentionViewOptions {
+  /** Title shown above the view. */
   readonly title?: string;
   /** The pixel chosen first (raster index; default the middle of the image). */
   readonly pixel?: number;

@@ -6,6 +6,7 @@
 import { showHtml } from './display';
 import { escapeHtml } from './view-html';
 
+/** One text sample for showSamples. */
 export interface TextSample {
   /** What made the sample, e.g. "τ = 0.8, top-40". */
   readonly label: string;

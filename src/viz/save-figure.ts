@@ -21,6 +21,7 @@ import { figureSize, plotlyScriptTag, scriptJson, type Figure } from './plotly';
 
 export type Renderer = 'chromium' | 'canvas';
 
+/** How saveFigure draws. All optional. */
 export interface SaveOptions {
   /** 'auto' (default): Chromium when found, else canvas. */
   readonly renderer?: Renderer | 'auto';
@@ -28,7 +29,9 @@ export interface SaveOptions {
   readonly scale?: number;
 }
 
+/** What saveFigure did. */
 export interface SavedFigure {
+  /** The file written (absolute), or that would have been with renderer 'none'. */
   readonly path: string;
   /** Who drew it; 'none': nothing was written (a many-panel figure and no working Chromium). */
   readonly renderer: Renderer | 'none';

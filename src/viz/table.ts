@@ -17,8 +17,11 @@ import { showBundle } from './display';
 
 /** What a table needs: a danfojs DataFrame satisfies this, so does `{columns, values}`. */
 export interface TableLike {
+  /** Column names, in order. */
   readonly columns: readonly string[];
+  /** The rows, each an array of cells in column order. */
   readonly values: readonly unknown[];
+  /** Row labels (a DataFrame's index), shown as a first column unless they are just 0, 1, 2, …. */
   readonly index?: readonly (string | number)[];
 }
 
