@@ -100,6 +100,34 @@ function undocumentedMembers(s: ts.Symbol, checker: ts.TypeChecker): string[] {
   return bad;
 }
 
+/**
+ * The exported interfaces a chapter meets without naming them: the parameter and return types of
+ * the functions it calls (options objects, results), with type arguments and unions unpacked.
+ * Name → the function that leads to it.
+ */
+function typesReached(api: Api, calls: Map<string, string[]>): Map<string, string> {
+  const byTarget = new Map<ts.Symbol, string>();
+  for (const [name, s] of api.exports) byTarget.set(s, name);
+  const reached = new Map<string, string>();
+  const visit = (t: ts.Type, via: string): void => {
+    for (const part of t.isUnionOrIntersection() ? t.types : [t]) {
+      const s = part.aliasSymbol ?? part.getSymbol();
+      const name = s === undefined ? undefined : byTarget.get(s);
+      if (s !== undefined && name !== undefined && s.flags & ts.SymbolFlags.Interface && !reached.has(name)) reached.set(name, via);
+      for (const arg of (part as ts.TypeReference).typeArguments ?? part.aliasTypeArguments ?? []) visit(arg, via);
+    }
+  };
+  for (const name of calls.keys()) {
+    const s = api.exports.get(name);
+    if (s === undefined || !(s.flags & ts.SymbolFlags.Function)) continue;
+    for (const sig of api.checker.getTypeOfSymbol(s).getCallSignatures()) {
+      for (const p of sig.getParameters()) visit(api.checker.getTypeOfSymbol(p), name);
+      visit(sig.getReturnType(), name);
+    }
+  }
+  return reached;
+}
+
 /** The TypeDoc pages: file → text, and each top-level entry's heading name → its page and text. */
 function readPages(): { pages: Map<string, string>; entries: Map<string, { page: string; text: string }> } {
   const pages = new Map<string, string>();
@@ -148,6 +176,15 @@ describe('the API a reader sees is documented (docs/api/, npm run docs)', functi
       if (s === undefined) continue;
       if (api.docs.get(name) === '') missing.push(`lg.${name} (used in ${where[0]})`);
       for (const m of undocumentedMembers(s, api.checker)) missing.push(`lg.${name}.${m} (lg.${name} used in ${where[0]})`);
+    }
+    assert.deepEqual(missing, [], `no doc comment:\n  ${missing.join('\n  ')}`);
+  });
+
+  it('so has every member of the option and result types of the functions they call', () => {
+    const missing: string[] = [];
+    for (const [name, via] of typesReached(api, calls)) {
+      if (calls.has(name)) continue; // checked above
+      for (const m of undocumentedMembers(api.exports.get(name) as ts.Symbol, api.checker)) missing.push(`lg.${name}.${m} (a type of lg.${via})`);
     }
     assert.deepEqual(missing, [], `no doc comment:\n  ${missing.join('\n  ')}`);
   });

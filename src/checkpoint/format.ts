@@ -37,10 +37,17 @@ export interface TensorEntry {
   readonly bytes: number;
 }
 
+/**
+ * checkpoint.json: everything about a checkpoint but its weights (readCheckpointJson validates it).
+ */
 export interface CheckpointJson {
+  /** Always the project's FORMAT string: what makes a folder one of our checkpoints. */
   readonly format: typeof FORMAT;
+  /** Format version: this build reads exactly VERSION and refuses any other. */
   readonly version: number;
+  /** What the model does: 'lm', 'classifier' or 'image'. */
   readonly kind: CheckpointKind;
+  /** The model's shape. */
   readonly config: GPTConfig;
   /** Classes of the classification head (0 = none). */
   readonly nClasses: number;
@@ -51,7 +58,9 @@ export interface CheckpointJson {
    * may reserve ids above it for task tokens.
    */
   readonly tokenizer: unknown;
+  /** The weights file in the folder (raw little-endian float32 or float16 tensors). */
   readonly weightsFile: string;
+  /** Each tensor's name, dtype, shape and byte range in the weights file. */
   readonly tensors: TensorEntry[];
   /** Optimizer moments as tensors named `adam.m.<param>` / `adam.v.<param>`, if saved. */
   readonly optimizer: { step: number; opts: Record<string, number> } | null;

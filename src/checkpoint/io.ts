@@ -33,13 +33,19 @@ import { type StoredTokenizer, tokenizerFromJson } from './tokenizer';
 import { fsReason, showPath, writeFileAtomic, WriteError } from './atomic';
 import { clearJournal, journalPending, withFolderLock } from './lock';
 
+/** What saveCheckpoint stores besides the weights. */
 export interface CheckpointSaveOptions {
+  /** What the model does: 'lm', 'classifier' or 'image'. */
   readonly kind: CheckpointKind;
+  /** The tokenizer's JSON (its toJSON()), or null for a model fed raw ids. */
   readonly tokenizer: unknown;
   /** Include AdamW moments (needed to resume; not for shipped models). */
   readonly optimizer?: AdamW;
+  /** What a resumed run needs (step, RNG state, options, history), or null. */
   readonly trainState?: Record<string, unknown> | null;
+  /** Task-specific settings (e.g. image width and levels). */
   readonly meta?: Record<string, unknown>;
+  /** Numbers to record (validation loss, accuracy, …). */
   readonly metrics?: Record<string, number>;
   /** Storage precision of the weights (optimizer moments are always float32). */
   readonly dtype?: StoredDtype;

@@ -39,8 +39,11 @@ export interface ProtocolRow {
   readonly vsReference?: { readonly reference: string; readonly seeds: number; readonly accuracy: ProtocolInterval; readonly f1: ProtocolInterval };
 }
 
+/** The few-label protocol's results (data/results/few-label-protocol.json), read and checked. */
 export interface FewLabelProtocol {
+  /** Every run (method, N, seed) with its test accuracy, F1 and predictions. */
   readonly cells: Readonly<Record<string, ProtocolCell>>;
+  /** One row per method and N: mean and sd over seeds, and the interval against the reference. */
   readonly summary: readonly ProtocolRow[];
   /** Fixed step counts per method and N, chosen on seeds 1–3. */
   readonly steps: Readonly<Record<string, Readonly<Record<string, number | null>>>>;

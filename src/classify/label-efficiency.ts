@@ -10,6 +10,7 @@ import type { Figure, Trace } from '../viz/plotly';
 
 /** One run: a model fine-tuned (or naive Bayes fitted) on N examples with one seed. */
 export interface LabelEfficiencyCell {
+  /** The classification task ('subject' or 'subject+body'). */
   readonly task: string;
   /** The model's name as shown ('pretrained (broad LM)', 'naive Bayes', …). */
   readonly model: string;
@@ -17,34 +18,47 @@ export interface LabelEfficiencyCell {
   readonly key: string;
   /** Labelled examples asked for, or 'all' (the whole training split). */
   readonly n: number | 'all';
+  /** The seed of the run (subset, head, order). */
   readonly seed: number;
-  /** Test accuracy and spam F1. */
+  /** Test accuracy (0–1). */
   readonly accuracy: number;
+  /** Test spam F1 (0–1). */
   readonly f1: number;
   /** The best validation accuracy (fine-tuned models). */
   readonly valAccuracy?: number;
   /** How the cell was made (a shell command, or the API calls for naive Bayes). */
   readonly command: string;
+  /** Wall time of the run, seconds. */
   readonly wallSeconds: number;
 }
 
+/** The label-efficiency results file (data/results/), as readLabelEfficiency returns it. */
 export interface LabelEfficiencyResults {
+  /** The classification task ('subject' or 'subject+body'). */
   readonly task: string;
+  /** Every run, by its key in the file. */
   readonly cells: Readonly<Record<string, LabelEfficiencyCell>>;
 }
 
 /** One (model, N): test accuracy over its seeds. */
 export interface LabelEfficiencyPoint {
+  /** The model's short key (broad, moby, scratch, nb). */
   readonly key: string;
+  /** The model's name as shown. */
   readonly model: string;
+  /** Labelled examples, or 'all'. */
   readonly n: number | 'all';
   /** N as a number: `allSize` for 'all'. */
   readonly examples: number;
+  /** The seeds run at this N. */
   readonly seeds: number[];
+  /** Mean test accuracy over the seeds (0–1). */
   readonly mean: number;
   /** Sample standard deviation over seeds (0 for one seed). */
   readonly sd: number;
+  /** Lowest test accuracy of a seed. */
   readonly min: number;
+  /** Highest test accuracy of a seed. */
   readonly max: number;
 }
 

@@ -40,6 +40,7 @@ export interface SpamDataset {
   readonly val: SpamExample[];
   /** About 10 %: scored once, for the results. */
   readonly test: SpamExample[];
+  /** What loading dropped, and why. */
   readonly stats: {
     /** Messages in the package. */
     readonly raw: number;
@@ -52,6 +53,7 @@ export interface SpamDataset {
   };
 }
 
+/** What loadSpam keeps. Optional. */
 export interface LoadSpamOptions {
   /** Keep each example's raw message in `raw` (for before/after views; ~30 MB). Default false. */
   readonly includeRaw?: boolean;

@@ -19,6 +19,7 @@ import { checkEnvironment } from './env-check';
 export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
 
+/** What initBackend started (describeBackend writes it as one line). */
 export interface BackendInfo {
   /** The tfjs backend in use. */
   readonly backend: BackendName;

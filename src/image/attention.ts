@@ -9,6 +9,7 @@ import { check } from '../errors';
 import type { GPT } from '../model/gpt';
 import type { ImageLayout } from './sequence';
 
+/** Where the query that draws one pixel looks, per layer and head (pixelAttention). */
 export interface PixelAttention {
   /** The pixel being predicted (raster index). */
   readonly pixel: number;

@@ -66,10 +66,15 @@ export function layoutFromCheckpoint(json: CheckpointJson, where: string): { lay
   return { layout, quantizer };
 }
 
+/** What loadImageModel returns. The caller disposes `model`. */
 export interface LoadedImageModel {
+  /** The pixel GPT. */
   readonly model: GPT;
+  /** Where pixels and labels sit in its vocabulary and sequences. */
   readonly layout: ImageLayout;
+  /** The gray levels it was trained on (use them to encode and to draw). */
   readonly quantizer: Quantizer;
+  /** The validated checkpoint.json. */
   readonly json: CheckpointJson;
 }
 

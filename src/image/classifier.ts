@@ -14,11 +14,17 @@ import { Rng } from '../engine/random';
 import { check } from '../errors';
 import { dequantize, type Quantizer } from './quantize';
 
+/** How the judge (DigitClassifier) is trained; DEFAULT_CLASSIFIER has the defaults. */
 export interface DigitClassifierOptions {
+  /** Units in its one hidden layer (default 512). */
   readonly hidden: number;
+  /** Passes over the training digits (default 15). */
   readonly epochs: number;
+  /** Digits per step (default 128). */
   readonly batchSize: number;
+  /** Adam's learning rate (default 2e-3). */
   readonly lr: number;
+  /** Seeds initialisation, order and shifts (default 0). */
   readonly seed: number;
   /** Shift each training image by up to this many pixels, at random per epoch (0 = off). */
   readonly shift: number;

@@ -10,6 +10,7 @@ import { type ImageSplit, levelsOf } from './dataset';
 import { sampleImages, type SampleImageOptions } from './sample';
 import type { ImageLayout } from './sequence';
 
+/** How completeImages completes digits (plus SampleImageOptions: temperature, seed, guidance). */
 export interface CompletionOptions extends SampleImageOptions {
   /** Rows given to the model (default: the top half, ⌊H/2⌋). */
   readonly rows?: number;
@@ -17,9 +18,11 @@ export interface CompletionOptions extends SampleImageOptions {
   readonly perImage?: number;
 }
 
+/** One digit completed from its top rows (completeImages). */
 export interface Completion {
   /** Index of the digit in the split. */
   readonly index: number;
+  /** Its digit 0–9. */
   readonly label: number;
   /** The real digit, W·H levels. */
   readonly original: Uint8Array;

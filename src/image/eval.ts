@@ -63,6 +63,7 @@ export function judgeAccuracy(judge: DigitClassifier, data: ImageData): number {
   return judge.accuracy(images, test.labels);
 }
 
+/** What conditionalAccuracy measured. */
 export interface ConditionalResult {
   /** Share of all samples classified as their label. */
   readonly accuracy: number;
@@ -72,6 +73,7 @@ export interface ConditionalResult {
   readonly confusion: number[][];
   /** The samples, label by label (n per label), W·H levels each. */
   readonly samples: Uint8Array[];
+  /** The label each sample was asked for, in order (`perLabel` of each digit). */
   readonly labels: number[];
   /** Mean over labels of the mean pairwise distance between that label's samples (see sampleDiversity). */
   readonly diversity: number;

@@ -32,6 +32,7 @@ export function uniformQuantizer(levels: number): Quantizer {
   return { kind: 'uniform', levels, centers: Array.from({ length: levels }, (_, k) => k / (levels - 1)) };
 }
 
+/** How kmeansQuantizer fits its centers. */
 export interface KmeansOptions {
   /** Lloyd iterations at most (default 50; 1-D converges in a handful). */
   readonly iterations?: number;

@@ -28,6 +28,7 @@ import { sampleToken, type SamplingOptions } from '../generate/sampling';
 import type { GPT, KVCache } from '../model/gpt';
 import { conditionToken, isPixelToken, type ImageLayout } from './sequence';
 
+/** How sampleImages draws (plus SamplingOptions: temperature, topK, topP). All optional. */
 export interface SampleImageOptions extends SamplingOptions {
   /** Seed of the whole request (default 0). */
   readonly seed?: number;

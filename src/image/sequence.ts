@@ -24,7 +24,9 @@ export const N_LABELS = 10;
 
 /** Where everything sits in the vocabulary and in the sequence. */
 export interface ImageLayout {
+  /** W: pixels per row. */
   readonly width: number;
+  /** H: rows of pixels. */
   readonly height: number;
   /** L: pixel levels; ids 0 … L−1. */
   readonly levels: number;

@@ -16,8 +16,14 @@ import { DEFAULT_IMAGE_DATA, type ImageData, type ImageDataConfig, loadImageData
 import { pixelNll } from './eval';
 import { initPositions2d } from './positions';
 
+/**
+ * How trainImage trains the pixel GPT (plus LoopOptions: steps, minutes, schedule, batch size,
+ * seed).
+ */
 export interface ImageTrainOptions extends LoopOptions {
+  /** How digits become tokens (side, levels, quantizer, "no label" token). */
   readonly data: ImageDataConfig;
+  /** Model shape (PRESETS), before `model` overrides. */
   readonly preset: PresetName;
   /** Overrides of the preset (blockSize is always W·H). */
   readonly model?: Partial<Omit<GPTConfig, 'vocabSize' | 'blockSize'>>;
@@ -40,21 +46,42 @@ export const DEFAULT_IMAGE_TRAIN: ImageTrainOptions = {
   warmup: 100, weightDecay: 0.1, clip: 1, evalEvery: 100, evalImages: 200, labelDropout: 0, seed: 1337,
 };
 
-export interface ImageEvalPoint { readonly step: number; readonly trainLoss: number; readonly testBitsPerPixel: number; readonly elapsedMs: number }
+/** One evaluation during trainImage: a point of its curves (the run's `state.history`). */
+export interface ImageEvalPoint {
+  /** Optimizer steps done when it was measured. */
+  readonly step: number;
+  /** Mean training loss (nats per pixel) since the previous evaluation. */
+  readonly trainLoss: number;
+  /** Loss on `evalImages` test digits, bits per pixel. */
+  readonly testBitsPerPixel: number;
+  /** Wall time of the run so far (ms), resumed runs included. */
+  readonly elapsedMs: number;
+}
 
 export type ImageTrainState = TrainState<ImageTrainOptions, ImageEvalPoint>;
 
 export type ImageTrainCallbacks = TrainCallbacks<ImageTrainState, ImageEvalPoint>;
 
+/**
+ * What trainImage returns; the checkpoint in `out` holds the same model. The caller disposes
+ * `model`.
+ */
 export interface ImageTrainResult {
+  /** The trained pixel GPT. */
   readonly model: GPT;
+  /** The digits it was trained and scored on. */
   readonly data: ImageData;
+  /** The run's state: options, evaluation history, RNG, elapsed time. */
   readonly state: ImageTrainState;
+  /** Optimizer steps done in all. */
   readonly steps: number;
   /** Mean NLL per pixel of all 999 test digits, nats and bits. */
   readonly valLoss: number;
+  /** The same loss in bits per pixel (valLoss / ln 2). */
   readonly bitsPerPixel: number;
+  /** Training throughput, tokens (pixels) per second. */
   readonly tokensPerSecond: number;
+  /** True when a stop request ended the run before its planned steps. */
   readonly stoppedEarly: boolean;
 }
 

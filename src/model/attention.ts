@@ -24,6 +24,7 @@ export function causalMask(T: number, offset = 0): tf.Tensor2D {
   return tf.tensor2d(m, [T, S]);
 }
 
+/** What scaledDotProductAttention returns (the caller disposes both tensors). */
 export interface AttentionResult {
   /** softmax(QKᵀ/√d_k + M)V, shape (…, Tq, hs). */
   readonly output: tf.Tensor;

@@ -10,6 +10,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
+/**
+ * The variance the blocks add to the residual stream, in two parts (residualVarianceParts); added =
+ * branches + covariance.
+ */
 export interface ResidualVarianceParts {
   /** Var(x_L) − Var(x_0): what all the blocks added together. */
   readonly added: number;

@@ -18,12 +18,20 @@ import { CharTokenizer } from '../tokenize/char';
 import type { Tokenizer } from '../tokenize/tokenizer';
 import { checkLoopOptions, dropoutSeed, loadForResume, type LoopOptions, loopSettings, newTrainState, optionChecker, runTraining, type TrainCallbacks, type TrainState, type TrainTask, validateTrainState } from './driver';
 
+/**
+ * How trainLm trains a language model; DEFAULT_LM_OPTIONS fills every field not given. Plus
+ * LoopOptions: steps, minutes, learning rate and schedule, batch size, clipping, seed.
+ */
 export interface LmTrainOptions extends LoopOptions {
+  /** What it reads (loadCorpus): 'moby-dick' or parts joined by '+'. */
   readonly corpus: CorpusName;
   /** 'char', or 'bpe' with tokenizerVocab tokens (trained on the training text). */
   readonly tokenizer: 'char' | 'bpe';
+  /** Vocabulary size of the BPE tokenizer trained for the run (with tokenizer 'bpe'). */
   readonly tokenizerVocab: number;
+  /** Model shape (PRESETS), before `model` overrides. */
   readonly preset: PresetName;
+  /** Overrides of the preset's shape (layers, heads, width, context, dropout). */
   readonly model?: Partial<Omit<GPTConfig, 'vocabSize'>>;
   /** Validation batches per periodic evaluation. */
   readonly evalBatches: number;

@@ -5,10 +5,13 @@
  */
 import { showTable } from './table';
 
+/** One comparison for checkAgreement: two numbers that must agree within a tolerance. */
 export interface Agreement {
   /** What is compared, e.g. "broad LM: measured here / the results file". */
   readonly what: string;
+  /** The first number (e.g. measured here). */
   readonly a: number;
+  /** The second number (e.g. from the results file). */
   readonly b: number;
   /** Largest |a − b| allowed. */
   readonly tolerance: number;

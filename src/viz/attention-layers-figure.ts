@@ -7,7 +7,9 @@
 import { tokenLabel } from './heatmap';
 import type { Figure, Trace } from './plotly';
 
+/** Title and panel size of attentionLayersFigure. All optional. */
 export interface AttentionLayersOptions {
+  /** Title over the whole figure. */
   readonly title?: string;
   /** Size of one panel in CSS pixels (default 210). */
   readonly cellPx?: number;

@@ -17,12 +17,19 @@ import { showTable } from './table';
 
 /** A ladder run as the results file records it: the run plus where and how it was made. */
 export interface LadderFile extends LadderRun {
+  /** When it was run (ISO 8601). */
   readonly created: string;
+  /** The command that made it. */
   readonly command: string;
+  /** The tfjs backend it ran on. */
   readonly backend: string;
+  /** The machine it ran on. */
   readonly machine: string;
+  /** Wall time of the whole ladder, seconds. */
   readonly wallSeconds: number;
+  /** The machine's load average before the run (other work competing for the cores). */
   readonly loadBefore?: number;
+  /** The load average after the run. */
   readonly loadAfter?: number;
 }
 

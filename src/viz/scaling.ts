@@ -27,16 +27,28 @@ export interface ScalingRun {
   readonly loadAfter: { readonly loadAvg1: number };
 }
 
+/**
+ * Chapter 04's scaling results (data/results/, made by scripts/scaling.js), as loadScaling returns
+ * them.
+ */
 export interface ScalingFile {
+  /** When it was run (ISO 8601). */
   readonly created: string;
+  /** The command that made it. */
   readonly command: string;
+  /** Training minutes each model size was given. */
   readonly minutesPerSize: number;
+  /** The tfjs backend it ran on. */
   readonly backend: string;
+  /** The machine it ran on (cores, CPU model, platform). */
   readonly machine: string;
+  /** What else was competing for the machine's cores, as recorded. */
   readonly contention: string;
+  /** A remark given with --note. */
   readonly note?: string;
   /** Tokens per step of every run (batch × context), for the x axis. */
   readonly tokensPerStep: number;
+  /** One run per model size, smallest first. */
   readonly runs: ScalingRun[];
 }
 
