@@ -12,4 +12,6 @@ export { labelEfficiencyAt, labelEfficiencyFigure, labelEfficiencyNs, labelEffic
 export type { LabelEfficiencyCell, LabelEfficiencyPoint, LabelEfficiencyResults } from './label-efficiency';
 export type { SpamBaselines } from './evaluate';
 export { CHOICE_SEEDS, fewLabelProtocolTable, readFewLabelProtocol } from './few-label-protocol';
+export { classifierOrStandIn, languageModelOrStandIn, readClassifierComparison } from './stand-ins';
+export type { ClassifierComparison, ComparisonRun } from './stand-ins';
 export type { FewLabelProtocol, ProtocolCell, ProtocolInterval, ProtocolRow } from './few-label-protocol';
