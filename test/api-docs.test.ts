@@ -202,6 +202,19 @@ describe('the API a reader sees is documented (docs/api/, npm run docs)', functi
     }
   });
 
+  it('docs/api/ shows no raw HTML tag in its prose (`<s>` would strike the rest through on GitHub, `<e>` vanish)', () => {
+    const { pages } = readPages();
+    const raw: string[] = [];
+    for (const [page, text] of pages) {
+      text.split('\n').forEach((line, i) => {
+        const prose = line.replace(/`[^`]*`/g, '').replace(/<a id="[^"]*"><\/a>/g, '').replace(/<https?:\/\/[^>\s]+>/g, '').replace(/\\</g, '');
+        const tag = /<\/?[A-Za-z][^>]*>/.exec(prose);
+        if (tag) raw.push(`docs/api/${page}:${i + 1}: ${tag[0]} (put it in backticks in its doc comment)`);
+      });
+    }
+    assert.deepEqual(raw, [], raw.join('\n'));
+  });
+
   it('docs/api/ is not stale: an entry for each export and none other, each (and each member) showing its doc comment as it is now', () => {
     const { entries } = readPages();
     const exported = [...api.exports.keys()].filter((n) => n !== 'tf'); // lg.tf is TensorFlow.js, documented by it

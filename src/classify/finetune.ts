@@ -33,7 +33,7 @@ import { extendVocabulary } from './vocab';
 export interface FinetuneOptions {
   /** What the classifier reads: 'subject' (the subject line) or 'subject+body' (subject, then `bodyChars` of the body). */
   readonly task: SpamTask;
-  /** Tokens per example, including <s> and <e> (texts are cut to fit). */
+  /** Tokens per example, including `<s>` and `<e>` (texts are cut to fit). */
   readonly T: number;
   /** Characters of the body kept for the subject+body task. */
   readonly bodyChars: number;

@@ -14,11 +14,11 @@ export const EXTRACT = '<e>';
 
 /** A labelled set encoded for the classifier (encodeClassifierData): N rows of T ids, flat and row-major. */
 export interface ClassifierBatchData {
-  /** Token ids, (N, T) row-major; padding after <e> repeats <e>'s id (never attended to). */
+  /** Token ids, (N, T) row-major; padding after `<e>` repeats `<e>`'s id (never attended to). */
   readonly ids: Int32Array;
   /** Next-token targets for the auxiliary LM loss, (N, T); −1 where there is nothing to predict. */
   readonly lmTargets: Int32Array;
-  /** Position of <e> in each row, (N). */
+  /** Position of `<e>` in each row, (N). */
   readonly extract: Int32Array;
   /** Class of each row, (N). */
   readonly labels: Int32Array;
@@ -30,7 +30,7 @@ export interface ClassifierBatchData {
   readonly truncated: number;
 }
 
-/** Ids for one text: [<s>, …text…, <e>], the text cut to at most T − 2 tokens. */
+/** Ids for one text: `[<s>, …text…, <e>]`, the text cut to at most T − 2 tokens. */
 export function encodeForClassifier(tok: BpeTokenizer, text: string, T: number): { ids: number[]; truncated: boolean } {
   check(T >= 3, `sequence length must be at least 3 (<s>, one token, <e>), got ${T}`);
   const s = tok.specialTokens.get(START);

@@ -83,7 +83,7 @@ export function encodePart(tokenizer: TextEncoder, part: CorpusPartText, which: 
   return Int32Array.from(out);
 }
 
-/** The frame of a `spam-subjects` document: the texts whose tokens the classifier's <s> and <e> copy. */
+/** The frame of a `spam-subjects` document: the texts whose tokens the classifier's `<s>` and `<e>` copy. */
 export const SUBJECT_FRAME = { start: '\n\n', end: '\n' } as const;
 
 /** A pretraining corpus: one training text, one validation text, and its parts. */

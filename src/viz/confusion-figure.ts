@@ -15,7 +15,7 @@ export interface ConfusionFigureOptions {
   readonly xTitle?: string;
   /** Label of the y axis (default: the true class). */
   readonly yTitle?: string;
-  /** Add "x % of <row label>" under each count. */
+  /** Add "x % of (the row's label)" under each count. */
   readonly rowShares?: boolean;
   /** Pixel size of the square figure (default 60 + 45 per class, at least 420). */
   readonly size?: number;

@@ -92,7 +92,7 @@ export interface ViewParts {
 }
 
 /**
- * Assemble a view: <div data-lgpt-view=kind id=…> with CSS, body and the boot script. The script
+ * Assemble a view: `<div data-lgpt-view=kind id=…>` with CSS, body and the boot script. The script
  * runs `script(root, data)` once (data-lgpt-ready guards against a second run, e.g. the same
  * output shown twice); an error in it reaches the browser console, where the browser tests look.
  */
