@@ -101,7 +101,7 @@ function undocumentedMembers(s: ts.Symbol, checker: ts.TypeChecker): string[] {
 }
 
 /**
- * The exported interfaces a chapter meets without naming them: the parameter and return types of
+ * The exported interfaces and classes a chapter meets without naming them: the parameter and return types of
  * the functions it calls (options objects, results), with type arguments and unions unpacked.
  * Name → the function that leads to it.
  */
@@ -113,7 +113,7 @@ function typesReached(api: Api, calls: Map<string, string[]>): Map<string, strin
     for (const part of t.isUnionOrIntersection() ? t.types : [t]) {
       const s = part.aliasSymbol ?? part.getSymbol();
       const name = s === undefined ? undefined : byTarget.get(s);
-      if (s !== undefined && name !== undefined && s.flags & ts.SymbolFlags.Interface && !reached.has(name)) reached.set(name, via);
+      if (s !== undefined && name !== undefined && s.flags & (ts.SymbolFlags.Interface | ts.SymbolFlags.Class) && !reached.has(name)) reached.set(name, via);
       for (const arg of (part as ts.TypeReference).typeArguments ?? part.aliasTypeArguments ?? []) visit(arg, via);
     }
   };

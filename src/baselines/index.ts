@@ -1,4 +1,8 @@
-/** Baselines a trained model must beat, and the metrics to compare them by. */
+/**
+ * Baselines a trained model must beat, and the metrics to compare them by.
+ *
+ * @module
+ */
 export { trainNaiveBayes, wordTokens } from './naive-bayes';
 export type { NaiveBayesModel, NaiveBayesOptions, TextClassifier } from './naive-bayes';
 export { majorityClass } from './majority';

@@ -1,3 +1,10 @@
+/**
+ * checkpoint: the checkpoint format, a folder with checkpoint.json and one weights file, saved
+ * atomically and loaded with every value checked; the folder lock and the one write path that
+ * every file the project writes goes through.
+ *
+ * @module
+ */
 export {
   CHECKPOINT_FILE, declaredWeightBytes, FORMAT, isSafeFileName, jsonDepth, MAX_JSON_BYTES, MAX_JSON_DEPTH, MAX_WEIGHT_BYTES,
   parseCheckpointText, validateCheckpointJson, VERSION,

@@ -1,3 +1,10 @@
+/**
+ * classify: GPT-1 style fine-tuning for classification. The `<s> text <e>` inputs, the model
+ * prepared from a pretrained language model, fine-tuning with the auxiliary LM loss, evaluation
+ * beside the baselines, and the label-efficiency and few-label results the chapter reads.
+ *
+ * @module
+ */
 export { encodeClassifierData, encodeForClassifier, EXTRACT, selectRows, START } from './inputs';
 export type { ClassifierBatchData } from './inputs';
 export { extendVocabulary } from './vocab';

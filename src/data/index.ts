@@ -1,6 +1,8 @@
 /**
  * Datasets: pretraining text, spam classification, MNIST digits; deterministic splits; batching.
  * Only what notebooks and the CLI need is exported; helpers are tested through their modules.
+ *
+ * @module
  */
 export { CORPUS_NAMES, CORPUS_PARTS, SUBJECT_FRAME, VAL_FRACTION, corpusParts, corpusSizes, encodePart, isCorpusName, loadCorpus, loadCorpusPart, unigramBaseline } from './corpus';
 export type { Corpus, CorpusName, CorpusPart, CorpusPartText, TextEncoder } from './corpus';

@@ -1,3 +1,10 @@
+/**
+ * engine: where the arithmetic runs. `initBackend` picks and starts TensorFlow.js's backend (native
+ * TensorFlow on a CUDA GPU or on the CPU, else WebAssembly, else plain JavaScript) and `Rng` is the
+ * seeded random number generator that initialisation, batches, dropout and sampling draw from.
+ *
+ * @module
+ */
 export { BACKENDS, backendInfo, cudaVisible, describeBackend, initBackend, nativeThreadSettings, oneDnnSetting, parseBackendName } from './backend';
 export { checkEnvironment, MAX_THREADS } from './env-check';
 export { canQuietStderr, withQuietStderr } from './quiet-stderr';

@@ -1,6 +1,8 @@
 /**
  * Hugging Face's GPT-2 format, in and out: the released GPT-2 weights load into our GPT
  * (`loadGpt2`), and our models export to a folder PyTorch's `transformers` loads (`exportGpt2`).
+ *
+ * @module
  */
 export { encodeSafetensors, MAX_HEADER_BYTES, parseSafetensorsHeader, readSafetensor, readSafetensorsHeader, safetensorsChunks, safetensorsLayout, writeSafetensors } from './safetensors';
 export type { SafetensorsEntry, SafetensorsHeader, SafetensorsLayout, TensorToWrite } from './safetensors';

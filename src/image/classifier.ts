@@ -32,9 +32,16 @@ export interface DigitClassifierOptions {
 
 export const DEFAULT_CLASSIFIER: DigitClassifierOptions = { hidden: 512, epochs: 15, batchSize: 128, lr: 2e-3, seed: 0, shift: 1 };
 
+/**
+ * The judge: a small MLP (W·H gray values → hidden → ReLU → 10 digits) trained on real quantized
+ * digits (`DigitClassifier.train`, or trainJudge), which reads generated ones. Seeded. Holds
+ * tensors: call `dispose()` when done.
+ */
 export class DigitClassifier {
   private constructor(
+    /** The gray levels its inputs are read with (level indices → gray values). */
     readonly quantizer: Quantizer,
+    /** D: pixels per image it reads (W·H). */
     readonly inputs: number,
     private readonly w1: tf.Variable, private readonly b1: tf.Variable,
     private readonly w2: tf.Variable, private readonly b2: tf.Variable,
@@ -107,6 +114,7 @@ export class DigitClassifier {
     return ok / Math.max(1, pred.length);
   }
 
+  /** Free its weights; it cannot be used afterwards. */
   dispose(): void {
     tf.dispose([this.w1, this.b1, this.w2, this.b2]);
   }

@@ -1,16 +1,18 @@
 /**
  * image: a class-conditional pixel GPT (Image GPT style) on 14×14 MNIST digits.
  *
- *   quantize   gray values → a few levels (uniform or k-means), and back; the palette
- *   sequence   [label, p0 … p195] and the token-id layout (levels, then 10 label tokens)
- *   dataset    MNIST's fixed split as sequences; training batches
- *   train      the pixel GPT's training task for the driver in train/driver.ts (`literate-gpt train image`)
- *   sample     batched sampling with a KV cache ("draw a 7")
- *   complete   completing the top half of real digits
- *   classifier the judge for conditional accuracy (a small MLP on real digits)
- *   eval       bits per pixel, conditional accuracy
- *   attention  where the model looks when it draws one pixel
- *   checkpoint image meta in checkpoints, loading, the shipped export
+ * - `quantize`: gray values → a few levels (uniform or k-means), and back; the palette
+ * - `sequence`: [label, p0 … p195] and the token-id layout (levels, then 10 label tokens)
+ * - `dataset`: MNIST's fixed split as sequences; training batches
+ * - `train`: the pixel GPT's training task for the driver in train/driver.ts (`literate-gpt train image`)
+ * - `sample`: batched sampling with a KV cache ("draw a 7")
+ * - `complete`: completing the top half of real digits
+ * - `classifier`: the judge for conditional accuracy (a small MLP on real digits)
+ * - `eval`: bits per pixel, conditional accuracy
+ * - `attention`: where the model looks when it draws one pixel
+ * - `checkpoint`: image meta in checkpoints, loading, the shipped export
+ *
+ * @module
  */
 export { DEFAULT_IMAGE_DATA, everyKth, fitQuantizer, levelsOf, loadImageData, sampleImageBatch, subsetSplit, takeSequences } from './dataset';
 export type { ImageData, ImageDataConfig, ImageSplit } from './dataset';

@@ -1,3 +1,11 @@
+/**
+ * model: the GPT, piece by piece. Scaled dot-product attention and the causal mask; the block's
+ * named pieces (embeddings, causalSelfAttention, mlp, block), LayerNorm and GELU; the GPT with
+ * GPT-2's weight names, its config and presets, the classification head and the KV cache; the
+ * loss; parameter and FLOP counts; and what looks inside a trained model (attentionMaps, logitsAt).
+ *
+ * @module
+ */
 export { causalMask, MASKED, mergeHeads, scaledDotProductAttention, splitHeads } from './attention';
 export type { AttentionResult } from './attention';
 export { block, causalSelfAttention, embeddings, mlp } from './block';

@@ -4,6 +4,8 @@
  * - `CharTokenizer`: one id per character seen in a text (nanoGPT's shakespeare_char).
  * - `BpeTokenizer.train(text, vocabSize)`: byte-level BPE learned from a corpus (minBPE).
  * - `gpt2Tokenizer()`: GPT-2's own 50,257-token BPE, run by the same code, ids as OpenAI's.
+ *
+ * @module
  */
 export type { Tokenizer, Compression } from './tokenizer';
 export { bytesPerToken } from './tokenizer';

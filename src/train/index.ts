@@ -1,3 +1,10 @@
+/**
+ * train: AdamW, the learning-rate schedule, gradient clipping, one optimizer step (Trainer), the
+ * training driver every model uses (time budget, checkpoints, resume), language-model pretraining
+ * and its evaluation (trainLm, evaluateLm, bitsPerByte), and chapter 03's ladder.
+ *
+ * @module
+ */
 export { AdamW, DEFAULT_ADAMW } from './adamw';
 export type { AdamWOptions } from './adamw';
 export { clipByGlobalNorm, clipFlatByNorm } from './clip';

@@ -4,6 +4,8 @@
  * Every helper works in three places: a tslab kernel (rich output), plain Node (a line of text),
  * and tests (a sink set with setOutputSink). Figure builders return plotly specs that can be
  * shown (`showPlot`) or saved for the README (`saveFigure`).
+ *
+ * @module
  */
 export { inNotebook, liveOutput, setOutputSink, showBundle, showHtml, showMarkdown } from './display';
 export type { LiveOutput, MimeBundle, OutputSink } from './display';
