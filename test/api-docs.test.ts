@@ -71,7 +71,9 @@ function publicApi(): Api {
 function exportDoc(e: ts.Symbol): string {
   for (let d: ts.Node | undefined = e.declarations?.[0]; d !== undefined; d = d.parent) {
     if (ts.isExportDeclaration(d)) {
-      return ts.getJSDocCommentsAndTags(d).filter(ts.isJSDoc).map((j) => ts.getTextOfJSDocComment(j.comment) ?? '').join('\n').trim();
+      // A file's @module comment sits on its first export statement too: it documents the page, not the name.
+      const docs = ts.getJSDocCommentsAndTags(d).filter(ts.isJSDoc).filter((j) => !(j.tags ?? []).some((t) => t.tagName.text === 'module'));
+      return docs.map((j) => ts.getTextOfJSDocComment(j.comment) ?? '').join('\n').trim();
     }
   }
   return '';
