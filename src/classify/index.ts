@@ -20,5 +20,6 @@ export type { LabelEfficiencyCell, LabelEfficiencyPoint, LabelEfficiencyResults 
 export type { SpamBaselines } from './evaluate';
 export { CHOICE_SEEDS, fewLabelProtocolTable, readFewLabelProtocol } from './few-label-protocol';
 export { classifierOrStandIn, languageModelOrStandIn, readClassifierComparison } from './stand-ins';
+export { commandFlags, differingFlags, OUTPUT_FLAGS } from './command-flags';
 export type { ClassifierComparison, ComparisonRun } from './stand-ins';
 export type { FewLabelProtocol, ProtocolCell, ProtocolInterval, ProtocolRow } from './few-label-protocol';
