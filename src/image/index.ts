@@ -34,6 +34,8 @@ export { bitsPerPixel, conditionalAccuracy, evaluateImageModel, judgeAccuracy, p
 export type { ConditionalResult, ImageEvalOptions, ImageEvalResult } from './eval';
 export { exportImageCheckpoint, imageMeta, layoutFromCheckpoint, loadImageModel, writeManifest } from './checkpoint';
 export type { ImageManifest, ImageMeta, LoadedImageModel } from './checkpoint';
+export { readImageManifest } from './manifest';
+export type { ShippedImageManifest } from './manifest';
 export { meanOverHeads, pixelAttention, pixelAttentionMaps, toRows } from './attention';
 export type { PixelAttention, PixelAttentionMaps } from './attention';
 export { initPositions2d, positionTable2d } from './positions';
