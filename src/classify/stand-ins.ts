@@ -26,9 +26,26 @@ export async function languageModelOrStandIn(
 
 /** One run of scripts/train-classifiers.js. */
 export interface ComparisonRun {
-  readonly name: string; readonly task: SpamTask; readonly command: string; readonly accuracy: number; readonly f1: number;
-  readonly recall: { readonly ham: number; readonly spam: number }; readonly confusion: number[][];
-  readonly steps: number; readonly wallSeconds: number; readonly valAccuracy: number;
+  /** The run's name in the comparison's table. */
+  readonly name: string;
+  /** What the classifier read: 'subject' or 'subject+body'. */
+  readonly task: SpamTask;
+  /** The `literate-gpt train classifier` command that made it. */
+  readonly command: string;
+  /** Test accuracy (0–1). */
+  readonly accuracy: number;
+  /** Test spam F1 (0–1). */
+  readonly f1: number;
+  /** Test recall of each class (0–1). */
+  readonly recall: { readonly ham: number; readonly spam: number };
+  /** Test confusion counts, rows the true class, columns the predicted (ham, spam). */
+  readonly confusion: number[][];
+  /** Optimizer steps it trained. */
+  readonly steps: number;
+  /** Its training wall time, seconds. */
+  readonly wallSeconds: number;
+  /** Validation accuracy of the epoch it kept (0–1). */
+  readonly valAccuracy: number;
 }
 
 /** data/results/classifier-comparison.json: five runs and the baselines per task. */

@@ -11,8 +11,11 @@ import type { ImageManifest } from './checkpoint';
 
 /** A shipped image checkpoint's manifest, with the parts chapter 06 reads typed. */
 export interface ShippedImageManifest extends ImageManifest {
+  /** The shape of the shipped pixel GPT. */
   readonly config: GPTConfig;
+  /** How it was trained: the share of digits whose label was replaced by "no label". */
   readonly training: { readonly labelDropout: number };
+  /** How its samples were scored: the guidance scale and the samples drawn per digit. */
   readonly evaluation: { readonly guidance: number; readonly samplesPerLabel: number };
   /** Per evaluation: the step, the mean training loss since the last one (nats/pixel), test bits per pixel. */
   readonly history: readonly { readonly step: number; readonly trainLoss: number; readonly testBitsPerPixel: number }[];
