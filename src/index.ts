@@ -23,6 +23,8 @@ export { pixelAttentionFigure } from './viz/pixel-attention-figure';
 export type { PixelAttentionFigureOptions } from './viz/pixel-attention-figure';
 export { attentionGridFigure } from './viz/attention-grid-figure';
 export { confusionFigure } from './viz/confusion-figure';
+export { barPanelsFigure } from './viz/bar-panels-figure';
+export type { BarPanel, BarPanelsOptions } from './viz/bar-panels-figure';
 export type { ConfusionFigureOptions } from './viz/confusion-figure';
 export type { AttentionGridOptions, AttentionPanel } from './viz/attention-grid-figure';
 export * from './image';
