@@ -4,7 +4,8 @@ import { barPanelsFigure } from '../src/viz/bar-panels-figure';
 import { panelCount } from '../src/viz/canvas-figure';
 
 describe('barPanelsFigure', () => {
-  const rows = [
+  interface Row { task: string; model: string; accuracy: number; f1: number }   // an interface, as chapters declare rows
+  const rows: Row[] = [
     { task: 'subject', model: 'naive Bayes', accuracy: 0.9, f1: 0.84 },
     { task: 'subject', model: 'GPT', accuracy: 0.918, f1: 0.866 },
     { task: 'body', model: 'naive Bayes', accuracy: 0.98, f1: 0.97 },

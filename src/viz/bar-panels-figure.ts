@@ -30,7 +30,8 @@ export interface BarPanelsOptions {
 }
 
 /** `rows` (one per group and category) as one panel of grouped bars per entry of `panels`. */
-export function barPanelsFigure(rows: readonly Readonly<Record<string, unknown>>[], opts: BarPanelsOptions): Figure {
+export function barPanelsFigure<R extends object>(rowsIn: readonly R[], opts: BarPanelsOptions): Figure {
+  const rows = rowsIn as readonly Readonly<Record<string, unknown>>[];
   const n = opts.panels.length;
   const gap = 0.06;
   const data: Trace[] = [];
