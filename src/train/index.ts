@@ -18,3 +18,4 @@ export { DivergedError, injectedNanStep, Trainer } from './trainer';
 export type { StepInfo, TrainerOptions } from './trainer';
 export { bigramCountLoss, LADDER_BUDGET, LADDER_SHAPE, ladderLoss, runLadder, trainLadderRung } from './ladder';
 export type { LadderBudget, LadderResult, LadderRun } from './ladder';
+export { lossByPosition } from './position-loss';
