@@ -15,17 +15,23 @@ export interface BarPanel {
 }
 
 export interface BarPanelsOptions {
-  /** The row field on the x axis (one bar position per value), and its order. */
+  /** The row field on the x axis: one bar position per value. */
   readonly category: string;
+  /** The values of `category`, in the order the x axis shows them. */
   readonly categories: readonly string[];
-  /** The row field that makes the groups (one colour each), and their order. */
+  /** The row field that makes the groups: one colour and one legend entry each. */
   readonly group: string;
+  /** The values of `group`, in legend order. */
   readonly groups: readonly string[];
+  /** One panel per entry, left to right: which row field it draws, and its y axis title. */
   readonly panels: readonly BarPanel[];
+  /** Title above the panels (none by default). */
   readonly title?: string;
   /** y range of every panel (default [0, 1.08]: shares with room for the labels). */
   readonly range?: readonly [number, number];
+  /** Width in CSS pixels (default 550 per panel). */
   readonly width?: number;
+  /** Height in CSS pixels (default 480). */
   readonly height?: number;
 }
 
