@@ -2,7 +2,8 @@
  * A 2-D matmul through TensorFlow's `MatMul` op on the native backend. tfjs runs every matmul,
  * 2-D or batched, as `BatchMatMulV2`; TensorFlow (with oneDNN) has a separate, 2-D kernel
  * for `MatMul`. Registered as the kernel 'LgptMatMul' (attrs transposeA, transposeB) so that
- * tf.profile sees it. Whether the model uses it is decided by measurement (model/layers.ts).
+ * tf.profile sees it. linear (model/layers.ts) uses it by default: on the nano step, alternating
+ * in one process on a quiet machine, 1.038× wall and 1.030× CPU time against BatchMatMulV2.
  */
 import * as tf from '@tensorflow/tfjs';
 
