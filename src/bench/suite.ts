@@ -15,7 +15,7 @@ import { backendInfo, type BackendInfo, type BackendName, initBackend } from '..
 import { setFastSegmentSum } from '../engine/segment-sum';
 import { setWasmFastMatMul } from '../engine/wasm-matmul';
 import { flopsPerToken, type GPTConfig, makeConfig, paramCount, type PresetName } from '../model/config';
-import { setKernelMode, setNativeKernels } from '../model/fused';
+import { setKernelMode, setNativeKernels, setNativeMatMul } from '../model/fused';
 import { GPT } from '../model/gpt';
 import { benchMatmul, type MatmulResult, modelMatmulShapes, peakShape } from './matmul';
 import { benchSampling, type SampleResult } from './sample';
@@ -204,7 +204,7 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
   const vsTorch: number[] = [];
   const vsReference: number[] = [];
   // On the native backend, the same step without the TensorFlow ops tfjs does not expose
-  // (LayerNorm as batch norm, SigmoidGrad): what those kernels buy, round by round.
+  // (LayerNorm as batch norm, SigmoidGrad, 2-D MatMul): what those kernels buy, round by round.
   const compareNative = info.backend === 'tensorflow' && o.compareReference;
   const vsNative: number[] = [];
   try {
@@ -230,8 +230,8 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
         vsTorch.push(torchMs[r] / ms);
       }
       if (compareNative) {
-        const prev = setNativeKernels(false);
-        try { vsNative.push(median(runner.steps(steps)) / ms); } finally { setNativeKernels(prev); }
+        const prev = [setNativeKernels(false), setNativeMatMul(false)];
+        try { vsNative.push(median(runner.steps(steps)) / ms); } finally { setNativeKernels(prev[0]); setNativeMatMul(prev[1]); }
       }
       if (o.compareReference) {
         const rms = median(withReferenceKernels(() => runner.steps(steps)));
@@ -273,7 +273,7 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
   const nativeKernels = compareNative ? {
     speedup: sig(median(vsNative), 3),
     rounds: vsNative.map((x) => sig(x, 3)),
-    what: 'the same step without the native TensorFlow kernels tfjs does not expose (LayerNorm as batch normalisation, SigmoidGrad in GELU\'s backward): setNativeKernels(false)',
+    what: 'the same step without the native TensorFlow kernels tfjs does not expose (LayerNorm as batch normalisation, SigmoidGrad in GELU\'s backward, the 2-D MatMul kernel): setNativeKernels(false), setNativeMatMul(false)',
   } : null;
   const torchResult = torch ? {
     ...torchInfo,
