@@ -13,6 +13,7 @@ import { backendInfo, type BackendName, initBackend } from '../src/engine';
 import { gelu, layerNorm, setKernelMode } from '../src/model';
 import { setNativeKernels, setNativeMatMul } from '../src/model/fused';
 import { linear } from '../src/model/layers';
+import { crossEntropy } from '../src/model/gpt';
 import { type Fingerprint, type ParityProbe, runParityProbe } from './parity-probe';
 
 const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'model-parity.json'), 'utf8')) as ParityProbe;
@@ -126,6 +127,32 @@ describe('fused kernels equal the textbook ones', () => {
     try { composite = valueAndGrads('fused', gelu, [x]); } finally { setNativeKernels(prev); }
     native.forEach((arr, i) => closeArrays(arr, composite[i], 1e-5 * 8, i === 0 ? 'gelu' : 'gelu gradient'));
     x.dispose();
+  });
+});
+
+describe('cross-entropy on TensorFlow\'s fused kernel', () => {
+  it('gives the loss and logit gradients of the composite form, ignored targets included', async function () {
+    if (tf.getBackend() !== 'tensorflow') this.skip();
+    const z = tf.mul(tf.sin(tf.range(0, 3 * 7 * 11).reshape([3, 7, 11])), 4);
+    const t = tf.tensor2d([[1, 0, 10, -1, 3, 3, 5], [2, -1, -1, 4, 7, 9, 0], [6, 6, 6, 1, 2, 8, 10]], [3, 7], 'int32');
+    const run = (on: boolean): number[][] => {
+      const prev = setNativeKernels(on);
+      try {
+        return tf.tidy(() => {
+          const { value, grad } = tf.valueAndGrad((x: tf.Tensor) => crossEntropy(x, t))(z);
+          return [Array.from(value.dataSync()), Array.from(grad.dataSync())];
+        });
+      } finally {
+        setNativeKernels(prev);
+      }
+    };
+    const profile = await tf.profile(() => { run(true); });
+    assert.ok(profile.kernels.some((k) => k.name === 'LgptSparseCrossEntropy'), 'the fused kernel did not run');
+    const [on, off] = [run(true), run(false)];
+    closeArrays(on[0], off[0], 1e-5, 'loss');
+    closeArrays(on[1], off[1], 1e-6, 'dL/dz');
+    assert.ok(on[1].slice(3 * 11, 4 * 11).every((g) => g === 0), 'an ignored target gets no gradient');
+    tf.dispose([z, t]);
   });
 });
 

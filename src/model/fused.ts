@@ -96,8 +96,8 @@ export const NATIVE_MIN_ROWS = 64;
 
 /**
  * On the native backend, use TensorFlow ops that tfjs does not expose (default on): batch
- * normalisation for LayerNorm's normalisation (engine/native-rownorm.ts) and SigmoidGrad in
- * GELU's backward (engine/native-sigmoid.ts). Returns the previous setting; the bench and the
+ * normalisation for LayerNorm's normalisation (engine/native-rownorm.ts), SigmoidGrad in GELU's
+ * backward (engine/native-sigmoid.ts) and the fused cross-entropy (engine/native-cross-entropy.ts). Returns the previous setting; the bench and the
  * parity tests switch it off to compare.
  */
 export function setNativeKernels(on: boolean): boolean {
@@ -106,7 +106,8 @@ export function setNativeKernels(on: boolean): boolean {
   return prev;
 }
 
-function useNativeKernels(): boolean {
+/** Are the native kernels on, and is the native backend active? */
+export function useNativeKernels(): boolean {
   return nativeKernels && nativeRowNormAvailable();
 }
 

@@ -5,11 +5,13 @@
  * The pieces, by the names chapter 03 uses, are in block.ts; the KV cache in kv-cache.ts.
  */
 import * as tf from '@tensorflow/tfjs';
+import { sparseCrossEntropy } from '../engine/native-cross-entropy';
 import { Rng } from '../engine/random';
 import { causalMask } from './attention';
 import { block, type BlockWeights, embeddings } from './block';
 import { type GPTConfig, validateConfig } from './config';
 import { extendCache, type KVCache } from './kv-cache';
+import { useNativeKernels } from './fused';
 import { dropout, layerNorm } from './layers';
 import { classifierSpecs, createParams, type ParamSpec, paramSpecs } from './params';
 
@@ -174,6 +176,7 @@ export class GPT {
  * Targets < 0 are ignored (padding).
  */
 export function crossEntropy(logits: tf.Tensor, targets: tf.Tensor): tf.Scalar {
+  if (useNativeKernels() && logits.rank >= 2) return crossEntropyNative(logits, targets);
   return tf.tidy('CrossEntropy', () => {
     const V = logits.shape[logits.shape.length - 1];
     const z = logits.reshape([-1, V]) as tf.Tensor2D; // (N, V)
@@ -185,4 +188,34 @@ export function crossEntropy(logits: tf.Tensor, targets: tf.Tensor): tf.Scalar {
     const nll = tf.mul(tf.sub(lse, picked), valid);
     return tf.div(tf.sum(nll), tf.maximum(tf.sum(valid), 1)) as tf.Scalar;
   });
+}
+
+/**
+ * The same mean cross-entropy on TensorFlow's fused kernel (engine/native-cross-entropy.ts),
+ * which also hands back the gradient with respect to the logits: softmax(z) − onehot(t) per row,
+ * scaled here by 1/(number of valid targets) and zeroed for ignored ones.
+ */
+function crossEntropyNative(logits: tf.Tensor, targets: tf.Tensor): tf.Scalar {
+  const V = logits.shape[logits.shape.length - 1];
+  const t = tf.tidy(() => targets.reshape([-1]).toInt()) as tf.Tensor1D; // (N)
+  const weights = tf.tidy(() => {
+    const valid = tf.greaterEqual(t, 0).toFloat(); // (N)
+    return tf.div(valid, tf.maximum(tf.sum(valid), 1)) as tf.Tensor1D; // (N): 1/count, 0 where ignored
+  });
+  const labels = tf.tidy(() => tf.maximum(t, tf.scalar(0, 'int32'))) as tf.Tensor1D; // ignored targets read as label 0, weighted 0
+  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const z = args[0] as tf.Tensor;
+    const save = args[1] as tf.GradSaveFunc;
+    const { loss, grad } = sparseCrossEntropy(z.reshape([-1, V]), labels);
+    save([grad, weights]);
+    return {
+      value: tf.sum(tf.mul(loss, weights)) as tf.Scalar,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.mul(saved[0], tf.mul(saved[1], dy).reshape([-1, 1])).reshape(z.shape)],
+    };
+  });
+  try {
+    return tf.tidy('CrossEntropy', () => f(logits)) as tf.Scalar;
+  } finally {
+    tf.dispose([t, weights, labels]);
+  }
 }
