@@ -166,11 +166,11 @@ def kernels():
 KIND_BY_OP = [
     (r'^aten::(mm|addmm)$', 'matmul'),
     (r'^aten::bmm$', 'batched matmul'),
-    (r'softmax(?!.*log)', 'softmax'),
+    (r'nll_loss|log_softmax|cross_entropy', 'loss'),
+    (r'softmax', 'softmax'),
     (r'layer_norm', 'layernorm'),
     (r'gelu', 'gelu'),
     (r'embedding|index_select|^aten::index', 'embedding'),
-    (r'nll_loss|log_softmax|cross_entropy', 'loss'),
     (r'^aten::(view|reshape|transpose|t|permute|contiguous|clone|copy_|as_strided|split|split_with_sizes|'
      r'unsafe_split|cat|stack|slice|select|expand|unsqueeze|squeeze|_unsafe_view|empty|empty_like|zeros|'
      r'zeros_like|ones_like|fill_|zero_|detach|alias|to|_to_copy|resize_|arange|narrow|unbind|new_empty.*|'
