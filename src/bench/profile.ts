@@ -27,15 +27,21 @@ export type OpKind = (typeof OP_KINDS)[number];
 
 /** One matmul shape of the step: M×K by K×N, `batch` of them per call. */
 export interface MatmulShapeTime {
+  /** A 2-D product, or a batch of them (attention). */
   readonly kind: 'matmul' | 'batched matmul';
   /** e.g. "4096×128 · 128×384" or "128 × (128×32 · 32×128)". */
   readonly shape: string;
+  /** Calls of this shape per step. */
   readonly calls: number;
+  /** Their time together, ms per step. */
   readonly ms: number;
+  /** Their work together, GFLOP per step (2·M·N·K each). */
   readonly gflops: number;
+  /** gflops / time. */
   readonly gflopPerSecond: number;
 }
 
+/** Where one training step's time went on our side (`profileTrainStep`). */
 export interface StepProfile {
   /** Median wall time of unprofiled steps (ms). */
   readonly stepMs: number;
@@ -49,6 +55,7 @@ export interface StepProfile {
   readonly overheadMs: number;
   /** Median time of a kernel that does no work (adding two scalars), µs: the floor per launch. */
   readonly emptyKernelUs: number;
+  /** Time and FLOP/s per matmul shape, largest time first. */
   readonly matmuls: MatmulShapeTime[];
 }
 
@@ -56,8 +63,22 @@ const LAYOUT = new Set(['Reshape', 'Transpose', 'SplitV', 'Split', 'Concat', 'Sl
   'Tile', 'Cast', 'Identity', 'Fill', 'ZerosLike', 'OnesLike', 'Range', 'ExpandDims', 'Squeeze', 'Reverse', 'PadV2']);
 const SCOPE_KIND: Record<string, OpKind> = { LayerNorm: 'layernorm', GELU: 'gelu', Embedding: 'embedding', CrossEntropy: 'loss' };
 
-type Phase = 'forward' | 'backward' | 'update';
-interface Note { readonly scope: string; readonly forwardKernel?: string; readonly phase: Phase; readonly wrapper: boolean; readonly adamw: boolean }
+/** Which part of the step a kernel ran in. */
+export type Phase = 'forward' | 'backward' | 'update';
+
+/** What the profiler notes about one kernel as it runs (see the module comment). */
+export interface KernelNote {
+  /** The innermost named scope (LayerNorm, GELU, Attention, Embedding, CrossEntropy) or ''. */
+  readonly scope: string;
+  /** In the backward pass: the kernel (or customGrad scope) of the forward op being differentiated. */
+  readonly forwardKernel?: string;
+  readonly phase: Phase;
+  /** A tf.customGrad wrapper, whose time includes its inner kernels (not counted). */
+  readonly wrapper: boolean;
+  /** Inside AdamW's update. */
+  readonly adamw: boolean;
+}
+type Note = KernelNote;
 
 /** The kind a kernel's time is filed under (by name; the caller tells 2-D from batched matmuls by shape). */
 export function kindOf(kernel: string, note: Note): OpKind {
@@ -215,8 +236,11 @@ export async function profileTrainStep(runner: TrainRunner, opts: { warmup?: num
 
 /** The profile of a PyTorch step (src/bench/torch.ts), in the same kinds. */
 export interface OtherProfile {
+  /** Median wall time of an unprofiled step, ms. */
   readonly stepMs: number;
+  /** Self time per kind, ms per step. */
   readonly byKind: Record<string, number>;
+  /** Sum of all ops' self times, ms per step. */
   readonly opMs: number;
 }
 
@@ -235,9 +259,13 @@ export function profileTable(ours: StepProfile, other: OtherProfile | null): str
 
 /** One row of the profile table: a kind of work, ms per step on each side, and ours / theirs. */
 export interface ProfileRow {
+  /** One of OP_KINDS, a kind only PyTorch has ("autograd engine"), or a total row. */
   readonly kind: string;
+  /** Our ms per step (null: we have no such kind). */
   readonly ours: number | null;
+  /** PyTorch's ms per step (null: no PyTorch profile, or no such kind there). */
   readonly pytorch: number | null;
+  /** ours / pytorch, when PyTorch spends more than 0.05 ms on it. */
   readonly ratio: number | null;
 }
 
