@@ -31,6 +31,7 @@ export * from './image';
 export * from './hf';
 // Where a training step's time goes (`literate-gpt bench`'s profile; chapter 07 reads it).
 export * from './bench/profile';
+export * from './bench/report';
 /**
  * TensorFlow.js 4.22 (`@tensorflow/tfjs`), the same instance the library computes with, on the
  * backend `initBackend` chose: use `lg.tf` for tensors in a notebook, so that they live where the

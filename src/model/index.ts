@@ -20,7 +20,7 @@ export type { ForwardOptions, ForwardResult, KVCache } from './gpt';
 export { dropout, gelu, layerNorm, linear } from './layers';
 export { classifierSpecs, paramSpecs } from './params';
 export type { ParamSpec } from './params';
-export { geluFused, kernelMode, layerNormFused, setKernelMode } from './fused';
+export { geluFused, kernelMode, layerNormFused, NATIVE_MIN_ROWS, setKernelMode, setNativeKernels, setNativeMatMul, useNativeKernels } from './fused';
 export type { KernelMode } from './fused';
 export { Decoder } from './decoder';
 export { attentionMaps, logitsAt } from './inspect';
