@@ -182,7 +182,7 @@ const CHAPTERS = {
     4: { name: 'fineTuneFew', limits: { seconds: 900, memoryMiB: 4096 }, checks: {
       // The chapter's central exercise, and the only one without hidden checks (see its hidden
       // file): 3 points a check.
-      "equals the chapter's recipe run with the library (broad LM, N = 32, seed 1, λ = 0.5; 1e-9)": 3,
+      "equals the chapter's recipe run with the library (broad LM, N = 32, seed 1, λ = 0.5, 20 steps; 1e-9)": 3,
       "gives a valid run with λ = 0 that differs from λ = 0.5 (the auxiliary loss is used)": 3,
     } },
     5: { name: 'subjectLogProb', limits: { seconds: 120, memoryMiB: 3072 }, checks: {
