@@ -46,11 +46,20 @@ const GPT_ARMS = {
   task: { name: 'pretrained, then the task\'s own text (stage 2)', pretrained: 'data/checkpoints/lm-task', init: 'pretrained' },
   broad: { name: 'pretrained (broad LM)', pretrained: 'data/checkpoints/lm-broad', init: 'pretrained' },
   scratch: { name: 'from scratch', pretrained: 'data/checkpoints/lm-broad', init: 'scratch' },
+  // Stage-2 ablation: the same stage-2 training from random weights (`train lm --init
+  // data/checkpoints/lm-broad --reinit`, the rest of lm-task's command unchanged), then stage 3 as task.
+  taskreinit: { name: 'stage 2 alone (random weights, then the task\'s text)', pretrained: 'out/stage2/reinit-s150', init: 'pretrained', steps: 'task' },
+  // Stage 3 variants on the stage-2 LM, each with the task arm's step count (no search of their own).
+  ulmfit: { name: 'stage 2, then ULMFiT\'s stage 3 (discriminative 2.6, slanted, gradual unfreezing)', pretrained: 'data/checkpoints/lm-task', init: 'pretrained', steps: 'task', extra: ['--discriminative', '2.6', '--schedule', 'slanted', '--unfreeze', 'gradual'] },
+  lpft: { name: 'stage 2, then head first, then all (LP-FT)', pretrained: 'data/checkpoints/lm-task', init: 'pretrained', steps: 'task', extra: ['--unfreeze', 'head-first'] },
+  discr: { name: 'stage 2, then discriminative rates (2.6 per layer)', pretrained: 'data/checkpoints/lm-task', init: 'pretrained', steps: 'task', extra: ['--discriminative', '2.6'] },
+  stlr: { name: 'stage 2, then the slanted triangular rate', pretrained: 'data/checkpoints/lm-task', init: 'pretrained', steps: 'task', extra: ['--schedule', 'slanted'] },
 };
 const BASELINE_ARMS = {
   nb: 'naive Bayes (α = 1)',
   lr: 'logistic regression, words + bigrams (C by 5-fold CV in the N labels)',
   nbem: 'naive Bayes + EM over the unlabelled training subjects (λ by 5-fold CV in the N labels)',
+  probe: 'linear probe: logistic regression on the stage-2 LM\'s frozen state at <e> (C by 5-fold CV in the N labels)',
 };
 const arms = opt('arms', [...Object.keys(GPT_ARMS), ...Object.keys(BASELINE_ARMS)].join(',')).split(',');
 for (const a of arms) if (!GPT_ARMS[a] && !BASELINE_ARMS[a]) throw new Error(`unknown arm '${a}'`);
@@ -64,6 +73,7 @@ const STEPS = {
   scratch: { 32: 10, 128: 20 },
   task: { 32: null, 128: null }, // filled from few-label-choice.json below
 };
+for (const [k, a] of Object.entries(GPT_ARMS)) if (a.steps) STEPS[k] = STEPS[a.steps];
 const CHOICE_FILE = path.join(ROOT, 'data', 'results', 'few-label-choice.json');
 if (fs.existsSync(CHOICE_FILE)) {
   const choice = JSON.parse(fs.readFileSync(CHOICE_FILE, 'utf8'));
@@ -121,12 +131,34 @@ function baselineCell(key, n, seed) {
   return { chosen, accuracy: lg.accuracy(labels, predictions), f1: lg.f1(labels, predictions), predictions: predictions.join(''), wallSeconds: (Date.now() - t0) / 1000 };
 }
 
+// The frozen-feature probe (lg.crossValidatedProbe): the stage-2 LM's hidden state at <e> for
+// every training and test subject, computed once (the model is frozen, so no seed changes them).
+let probeFeatures = null;
+function probeCell(n, seed) {
+  const { lg, spam } = api();
+  const t0 = Date.now();
+  if (!probeFeatures) {
+    const { model, tokenizer } = lg.prepareClassifier(path.join(ROOT, 'data/checkpoints/lm-task'), 'pretrained', 1, { tokenInit: 'separators', dropout: 0 });
+    const o = { task: 'subject', T: 48, bodyChars: lg.DEFAULT_BODY_CHARS };
+    probeFeatures = {
+      train: new Map(lg.extractFeatures(model, lg.encodeSpam(tokenizer, spam.train, o)).map((f, i) => [spam.train[i], f])),
+      test: lg.extractFeatures(model, lg.encodeSpam(tokenizer, spam.test, o)),
+    };
+    model.dispose();
+  }
+  const subset = lg.stratifiedSubset(spam.train, n, seed);
+  const probe = lg.crossValidatedProbe(subset.map((e) => probeFeatures.train.get(e)), subset.map((e) => e.label));
+  const predictions = probeFeatures.test.map((f) => probe.predict(f));
+  const labels = spam.test.map((e) => e.label);
+  return { chosen: probe.chosen, accuracy: lg.accuracy(labels, predictions), f1: lg.f1(labels, predictions), predictions: predictions.join(''), wallSeconds: (Date.now() - t0) / 1000 };
+}
+
 function gptCell(key, n, seed) {
   const arm = GPT_ARMS[key];
-  const steps = STEPS[key][n];
+  const steps = STEPS[arm.steps ?? key][n];
   if (!steps) { console.error(`skipping ${key} N=${n}: no fixed step count chosen yet`); return null; }
   const out = path.join('out', 'few-label', `${key}-n${n}-seed${seed}`);
-  const train = ['train', 'classifier', ...TASK_ARGS, '--init', arm.init, '--pretrained', arm.pretrained, '--seed', String(seed), '--train-size', String(n), '--steps', String(steps), '--keep', 'last', '--out', out, '--force'];
+  const train = ['train', 'classifier', ...TASK_ARGS, ...(arm.extra ?? []), '--init', arm.init, '--pretrained', arm.pretrained, '--seed', String(seed), '--train-size', String(n), '--steps', String(steps), '--keep', 'last', '--out', out, '--force'];
   const evalCmd = ['eval', 'classifier', '--checkpoint', out, '--predictions'];
   console.error(`\n== ${arm.name}, N = ${n}, seed ${seed}\n$ literate-gpt ${train.join(' ')}`);
   if (dryRun) return null;
@@ -134,7 +166,7 @@ function gptCell(key, n, seed) {
   const tr = cli(train);
   const ev = cli(evalCmd);
   return {
-    command: `literate-gpt ${train.join(' ')} && literate-gpt ${evalCmd.join(' ')}`, steps: tr.steps,
+    command: `literate-gpt ${train.join(' ')} && literate-gpt ${evalCmd.join(' ')}`, steps: tr.steps, valAccuracy: tr.valAccuracy,
     accuracy: ev.accuracy, f1: ev.f1, predictions: ev.predictions.join(''), trainSeconds: tr.wallSeconds, wallSeconds: (Date.now() - t0) / 1000,
   };
 }
@@ -172,6 +204,8 @@ let commit = null;
 try { commit = cp.execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim(); } catch { /* not a checkout */ }
 
 let ran = 0;
+(async () => {
+if (arms.includes('probe') && !dryRun) await api().lg.initBackend();
 for (const n of ns) {
   for (const seed of seeds) {
     for (const key of arms) {
@@ -181,7 +215,7 @@ for (const n of ns) {
         console.error(`skipping ${id}: ${GPT_ARMS[key].pretrained} does not exist yet`);
         continue;
       }
-      const cell = GPT_ARMS[key] ? gptCell(key, n, seed) : (dryRun ? null : baselineCell(key, n, seed));
+      const cell = GPT_ARMS[key] ? gptCell(key, n, seed) : dryRun ? null : key === 'probe' ? probeCell(n, seed) : baselineCell(key, n, seed);
       if (!cell) continue;
       results.cells[id] = { key, name: GPT_ARMS[key]?.name ?? BASELINE_ARMS[key], n, seed, ...cell, commit, created: new Date().toISOString() };
       ran++;
@@ -198,3 +232,4 @@ for (const r of results.summary ?? []) {
     + (v ? `; vs ${v.reference}: ${fmt(v.accuracy.diff)} [${fmt(v.accuracy.lo)}, ${fmt(v.accuracy.hi)}] points` : ''));
 }
 console.error(`${ran} cells run; ${Object.keys(results.cells).length} in ${path.relative(ROOT, file)}`);
+})().catch((e) => { console.error(e); process.exit(1); });

@@ -22,6 +22,7 @@ import { GPT, crossEntropy } from '../model/gpt';
 import { BpeTokenizer } from '../tokenize/bpe';
 import { type EvalPointBase, type LoopSettings, loadForResume, newTrainState, optionChecker, runTraining, type TrainCallbacks, type TrainState, type TrainTask } from '../train/driver';
 import { type ClassifierBatchData, encodeClassifierData, EXTRACT, selectRows, START } from './inputs';
+import { stage3Scale, type Unfreeze } from './schedule';
 import { extendVocabulary } from './vocab';
 
 /**
@@ -74,6 +75,12 @@ export interface FinetuneOptions {
    * 'separators', copies of the tokens that played their parts in pretraining (see SEPARATOR_TEXT).
    */
   readonly tokenInit?: TokenInit;
+  /** Stage 3: each layer learns this many times slower than the one above (absent or 1: all alike). */
+  readonly discriminative?: number;
+  /** Stage 3: the learning-rate curve (absent: 'cosine', warmup then cosine; 'slanted': ULMFiT's). */
+  readonly schedule?: 'cosine' | 'slanted';
+  /** Stage 3: which layers learn when (absent: 'all'; 'gradual' or 'head-first', see classify/schedule.ts). */
+  readonly unfreeze?: Unfreeze;
 }
 
 /** How the classifier's new tokens `<s>` and `<e>` start. */
@@ -283,14 +290,21 @@ function checkFinetuneOptions(o: unknown, bad: (what: string) => never): Finetun
   if (obj.trainSize !== undefined) num('trainSize', 0, 10_000_000, true);
   if (obj.evalEvery !== undefined) num('evalEvery', 1, 10_000_000, true);
   if (obj.tokenInit !== undefined && obj.tokenInit !== 'random' && obj.tokenInit !== 'separators') bad("tokenInit must be 'random' or 'separators'");
+  if (obj.discriminative !== undefined) num('discriminative', 1, 100);
+  if (obj.schedule !== undefined && obj.schedule !== 'cosine' && obj.schedule !== 'slanted') bad("schedule must be 'cosine' or 'slanted'");
+  if (obj.unfreeze !== undefined && obj.unfreeze !== 'all' && obj.unfreeze !== 'gradual' && obj.unfreeze !== 'head-first') bad("unfreeze must be 'all', 'gradual' or 'head-first'");
   return obj as unknown as FinetuneOptions;
 }
 
 /** How the driver trains: an evaluation at the end of each epoch (or every `evalEvery` steps). */
-function finetuneSettings(o: FinetuneOptions, train: ClassifierBatchData): LoopSettings {
+function finetuneSettings(o: FinetuneOptions, train: ClassifierBatchData, nLayer: number): LoopSettings {
   const perEpoch = Math.ceil(train.n / o.batchSize);
+  const steps = o.maxSteps > 0 ? Math.min(o.maxSteps, perEpoch * o.epochs) : perEpoch * o.epochs;
+  const lrScale = stage3Scale(o, nLayer, steps);
   return {
-    steps: o.maxSteps > 0 ? Math.min(o.maxSteps, perEpoch * o.epochs) : perEpoch * o.epochs,
+    ...(o.schedule === 'slanted' ? { shape: 'slanted' as const } : {}),
+    ...(lrScale ? { lrScale } : {}),
+    steps,
     minutes: o.minutes ?? 0, lr: o.lr, minLr: o.lr / 10,
     // GPT-1 warmed up linearly over 0.2 % of training; our runs are a few hundred steps, so we
     // warm up over 2 % (at least one step), then a cosine to lr/10.
@@ -304,7 +318,7 @@ async function runFinetune(model: GPT, train: ClassifierBatchData, val: Classifi
   cb: FinetuneCallbacks, run: { out: string | null; resumed?: LoadedCheckpoint; tokenizer?: BpeTokenizer; meta?: Record<string, unknown> } = { out: null }): Promise<Omit<FinetuneResult, 'tokenizer'>> {
   const o = state.options;
   check(train.T <= model.config.blockSize, `sequence length ${train.T} exceeds the model's context of ${model.config.blockSize} tokens`);
-  const settings = finetuneSettings(o, train);
+  const settings = finetuneSettings(o, train, model.config.nLayer);
   const perEpoch = Math.ceil(train.n / o.batchSize);
   // Each epoch visits the training rows in a fresh random order, drawn from the run's seed; a
   // resumed run replays the draws up to its epoch, so it sees the rows in the same order.
@@ -366,7 +380,7 @@ export type FinetuneCallbacks = TrainCallbacks<FinetuneState, ClassifierEvalPoin
  */
 export async function finetune(model: GPT, train: ClassifierBatchData, val: ClassifierBatchData, o: FinetuneOptions,
   onProgress?: (p: FinetuneProgress) => void, onEpoch?: (epoch: number, valAccuracy: number) => void): Promise<Omit<FinetuneResult, 'tokenizer'>> {
-  const settings = finetuneSettings(o, train);
+  const settings = finetuneSettings(o, train, model.config.nLayer);
   const state: FinetuneState = newTrainState(o, o.seed, settings);
   return runFinetune(model, train, val, state, {
     onStep: (info) => onProgress?.({ step: info.step, total: state.scheduleSteps, loss: info.loss, epoch: Math.floor((info.step - 1) / settings.evalEvery) }),
@@ -409,7 +423,7 @@ export async function trainClassifier(out: string, opts: FinetuneOptions, pretra
     const ds = loadSpam();
     const train = encodeSpam(tokenizer, o.trainSize ? stratifiedSubset(ds.train, o.trainSize, o.seed) : ds.train, o);
     const val = encodeSpam(tokenizer, ds.val, o);
-    state ??= newTrainState(o, o.seed, finetuneSettings(o, train));
+    state ??= newTrainState(o, o.seed, finetuneSettings(o, train, model.config.nLayer));
     log(`fine-tuning (${o.init}, λ=${o.lambda}, dropout ${model.config.dropout}) on ${train.n} ${o.task} examples, ${train.truncated} cut to ${o.T} tokens; ${backendInfo().backend}`);
     const res = await runFinetune(model, train, val, state, cb, { out, resumed: resumed?.ck, tokenizer, meta });
     return { ...res, tokenizer };

@@ -8,6 +8,10 @@
 export { encodeClassifierData, encodeForClassifier, EXTRACT, selectRows, START } from './inputs';
 export type { ClassifierBatchData } from './inputs';
 export { extendVocabulary } from './vocab';
+export { crossValidatedProbe, extractFeatures, fitLinearProbe, PROBE_C_GRID } from './probe';
+export type { LinearProbe } from './probe';
+export { layerGroup, stage3Scale } from './schedule';
+export type { Stage3, Unfreeze } from './schedule';
 export {
   accuracyOf, BEST_EPOCH_DIR, DEFAULT_BODY_FINETUNE, DEFAULT_FINETUNE, encodeSpam, finetune, finetuneLoss, LABELS, predictProba, prepareClassifier,
   SEPARATOR_TEXT, SMALL_SET_SCHEDULE, smallSetSchedule, trainClassifier,

@@ -131,9 +131,11 @@ export class AdamW {
 
   /**
    * One update from a flat gradient g (N) in the layout of the last layoutFor() call (apply()
-   * calls it for you). The parameters get their new values; g is not disposed.
+   * calls it for you). The parameters get their new values; g is not disposed. `scale` (N, in the
+   * layout's order) multiplies each value's learning rate — its step and its decay — so 0 freezes
+   * it (its moments still follow its gradient); null is 1 everywhere.
    */
-  applyFlat(params: Map<string, tf.Variable>, g: tf.Tensor1D, lr: number): void {
+  applyFlat(params: Map<string, tf.Variable>, g: tf.Tensor1D, lr: number, scale: tf.Tensor1D | null = null): void {
     const layout = this.layout;
     if (!layout || !this.m || !this.v || !this.decayMask) throw new Error('AdamW.applyFlat: call layoutFor() first');
     if (g.size !== layout.total) throw new Error(`AdamW.applyFlat: gradient has ${g.size} values, the layout ${layout.total}`);
@@ -155,8 +157,10 @@ export class AdamW {
       m.assign(m1);
       v.assign(v1);
       const p = flatten(layout, (n) => params.get(n)!);
-      const step = tf.div(tf.mul(m1, stepSize), tf.add(tf.mul(tf.sqrt(v1), invSqrtBc2), eps));
-      const decayed = weightDecay > 0 ? tf.mul(p, tf.add(tf.mul(mask, -lr * weightDecay), 1)) : p;
+      const unscaled = tf.div(tf.mul(m1, stepSize), tf.add(tf.mul(tf.sqrt(v1), invSqrtBc2), eps));
+      const step = scale ? tf.mul(unscaled, scale) : unscaled;
+      const decayMask = scale ? tf.mul(mask, scale) : mask;
+      const decayed = weightDecay > 0 ? tf.mul(p, tf.add(tf.mul(decayMask, -lr * weightDecay), 1)) : p;
       return tf.sub(decayed, step) as tf.Tensor1D;
     });
     for (const [n, t] of unflatten(layout, next)) { params.get(n)!.assign(t); t.dispose(); }

@@ -48,6 +48,10 @@ export interface LoopSettings {
   readonly evalEvery: number;
   /** Also checkpoint every this many steps (Infinity: only at evaluations and on stop). */
   readonly saveEvery: number;
+  /** The learning-rate curve (absent: warmup then cosine; 'slanted': ULMFiT's, schedule.ts). */
+  readonly shape?: 'cosine' | 'slanted';
+  /** A factor on parameter `name`'s learning rate at `step` (absent: 1); see TrainerOptions. */
+  readonly lrScale?: (name: string, step: number) => number;
 }
 
 /** The hyperparameters that the language model and the pixel GPT share (their options extend it). */
@@ -182,9 +186,9 @@ export async function runTraining<O, P extends EvalPointBase>(run: TrainRun<O, P
   const { task, state, out } = run;
   const { model, settings: s } = task;
   const decay = new Map(model.specs.map((p) => [p.name, p.decay]));
-  const schedule = { lr: s.lr, minLr: s.minLr, warmup: state.warmupSteps ?? s.warmupFor(state.scheduleSteps), total: state.scheduleSteps };
+  const schedule = { lr: s.lr, minLr: s.minLr, warmup: state.warmupSteps ?? s.warmupFor(state.scheduleSteps), total: state.scheduleSteps, shape: s.shape };
   const trainer = new Trainer(model.params, (n) => decay.get(n) ?? false, {
-    schedule, gradAccum: s.gradAccum, clip: s.clip, adamw: { weightDecay: s.weightDecay }, tokensPerMicroBatch: task.tokensPerMicroBatch,
+    schedule, gradAccum: s.gradAccum, clip: s.clip, adamw: { weightDecay: s.weightDecay }, tokensPerMicroBatch: task.tokensPerMicroBatch, lrScale: s.lrScale,
   });
   const ck = run.resumed;
   if (ck?.moments) {

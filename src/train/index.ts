@@ -10,7 +10,7 @@ export type { AdamWOptions } from './adamw';
 export { clipByGlobalNorm, clipFlatByNorm } from './clip';
 export { bitsPerByte, DEFAULT_LM_OPTIONS, evaluateLm, tokenizerFromJson, trainLm, validateLmTrainState } from './lm';
 export type { EvalPoint, LmCallbacks, LmTrainOptions, LmTrainResult, LmTrainState } from './lm';
-export { learningRate } from './schedule';
+export { learningRate, SLANTED, slantedTriangular } from './schedule';
 export type { LrSchedule } from './schedule';
 export { cappedWarmup, dropoutSeed, loadForResume, newTrainState, runTraining, validateTrainState } from './driver';
 export type { EvalPointBase, LoopSettings, TrainCallbacks, TrainOutcome, TrainRun, TrainState, TrainTask } from './driver';

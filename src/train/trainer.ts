@@ -17,6 +17,11 @@ export interface TrainerOptions {
   readonly adamw?: Partial<AdamWOptions>;
   /** Tokens (or examples) per micro-batch, for throughput figures. */
   readonly tokensPerMicroBatch: number;
+  /**
+   * A factor on the learning rate of parameter `name` at 0-based `step` (absent: 1 for all):
+   * discriminative rates per layer, or 0 to keep a layer frozen (gradual unfreezing).
+   */
+  readonly lrScale?: (name: string, step: number) => number;
 }
 
 export interface StepInfo {
@@ -149,7 +154,7 @@ export class Trainer {
         flat = clipped.grad;
       }
       const lr = learningRate(this.step, this.opts.schedule);
-      this.optimizer.applyFlat(this.params, flat, lr);
+      this.optimizer.applyFlat(this.params, flat, lr, this.scaleVector(layout.names, layout.sizes));
       flat.dispose();
       const ms = performance.now() - t0;
       return {
@@ -164,8 +169,26 @@ export class Trainer {
     return { add, update, abandon };
   }
 
+  /** The flat learning-rate factors of this step (null without lrScale); rebuilt only when they change. */
+  private scaleVector(names: readonly string[], sizes: readonly number[]): tf.Tensor1D | null {
+    const f = this.opts.lrScale;
+    if (!f) return null;
+    const factors = names.map((n) => f(n, this.step));
+    const key = factors.join(',');
+    if (this.scale?.key !== key) {
+      this.scale?.vector.dispose();
+      const vector = tf.tidy(() => tf.concat(factors.map((x, i) => tf.fill([sizes[i]], x))) as tf.Tensor1D);
+      this.scale = { key, vector };
+    }
+    return this.scale.vector;
+  }
+
+  private scale: { key: string; vector: tf.Tensor1D } | null = null;
+
   /** Free the optimizer's state (the parameters belong to the caller). */
   dispose(): void {
     this.optimizer.dispose();
+    this.scale?.vector.dispose();
+    this.scale = null;
   }
 }

@@ -5,6 +5,7 @@ import { backendInfo, initBackend } from '../../engine';
 import { CHECKPOINT_FILE, loadCheckpoint, readCheckpointJson, removeCheckpoint, saveCheckpoint, writeFileAtomic } from '../../checkpoint';
 import { BEST_EPOCH_DIR, DEFAULT_BODY_FINETUNE, DEFAULT_FINETUNE, type FinetuneOptions, SMALL_SET_SCHEDULE, smallSetSchedule, LABELS, type TokenInit, trainClassifier } from '../../classify/finetune';
 import { encodeForClassifier } from '../../classify/inputs';
+import type { Unfreeze } from '../../classify/schedule';
 import { evaluateClassifier, spamBaselines } from '../../classify/evaluate';
 import { loadSpam, type SpamTask, stratifiedSubset } from '../../data/spam';
 import { check } from '../../errors';
@@ -49,6 +50,9 @@ registerCommand({
     'train-size': { type: 'int', help: `fine-tune on a class-stratified subset of N training examples drawn with --seed (validation and test unchanged); default schedule ${SMALL_SET_SCHEDULE.steps} steps, validation every ${SMALL_SET_SCHEDULE.evalEvery}, best kept`, min: 1, max: 10_000_000 },
     'token-init': { type: 'string', help: "how <s> and <e> start: random (default, GPT-1's new rows) or separators (copies of the blank line and the newline, the tokens that start a document and end a subject in pretraining)", choices: ['random', 'separators'] },
     'save-every': { type: 'int', help: `checkpoint every N steps, besides each epoch's end (default ${DEFAULT_FINETUNE.saveEvery})`, min: 1, max: 10_000_000 },
+    discriminative: { type: 'number', help: 'stage 3: each layer learns this many times slower than the one above (ULMFiT: 2.6; default 1, all alike)', min: 1, max: 100 },
+    schedule: { type: 'string', help: "stage 3: the learning-rate curve, cosine (default: warmup then cosine) or slanted (ULMFiT's slanted triangular rate)", choices: ['cosine', 'slanted'] },
+    unfreeze: { type: 'string', help: 'stage 3: all (default, every layer from the start), gradual (the head, then one layer more from the top at a time, all by half the run) or head-first (only the head for the first half, then all: LP-FT)', choices: ['all', 'gradual', 'head-first'] },
   },
   async run({ flags, positional }, ctx) {
     check(positional.length === 0, `unexpected argument '${positional[0]}'`);
@@ -87,6 +91,9 @@ registerCommand({
         minutes: get.num(flags, 'minutes') ?? 0,
         saveEvery: get.num(flags, 'save-every') ?? DEFAULT_FINETUNE.saveEvery,
         ...(get.str(flags, 'token-init') === undefined ? {} : { tokenInit: get.str(flags, 'token-init') as TokenInit }),
+        ...(get.num(flags, 'discriminative') === undefined ? {} : { discriminative: get.num(flags, 'discriminative') }),
+        ...(get.str(flags, 'schedule') === undefined ? {} : { schedule: get.str(flags, 'schedule') as 'cosine' | 'slanted' }),
+        ...(get.str(flags, 'unfreeze') === undefined ? {} : { unfreeze: get.str(flags, 'unfreeze') as Unfreeze }),
       };
       // The command that started the run travels in its options, so that a resumed run's
       // manifest records it (and not the --resume line that finished it).
