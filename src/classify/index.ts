@@ -24,6 +24,8 @@ export type { LabelEfficiencyCell, LabelEfficiencyPoint, LabelEfficiencyResults 
 export type { SpamBaselines } from './evaluate';
 export { CHOICE_SEEDS, fewLabelProtocolTable, readFewLabelProtocol } from './few-label-protocol';
 export { classifierOrStandIn, languageModelOrStandIn, readClassifierComparison } from './stand-ins';
+export { DEFAULT_GENERATIVE, GENERATIVE_CUES, trainGenerativeClassifier } from './generative';
+export type { GenerativeClassifier, GenerativeOptions } from './generative';
 export { commandFlags, differingFlags, OUTPUT_FLAGS } from './command-flags';
 export type { ClassifierComparison, ComparisonRun } from './stand-ins';
 export type { FewLabelProtocol, ProtocolCell, ProtocolInterval, ProtocolRow } from './few-label-protocol';
