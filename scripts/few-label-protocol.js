@@ -158,7 +158,10 @@ function gptCell(key, n, seed) {
   const steps = STEPS[arm.steps ?? key][n];
   if (!steps) { console.error(`skipping ${key} N=${n}: no fixed step count chosen yet`); return null; }
   const out = path.join('out', 'few-label', `${key}-n${n}-seed${seed}`);
-  const train = ['train', 'classifier', ...TASK_ARGS, ...(arm.extra ?? []), '--init', arm.init, '--pretrained', arm.pretrained, '--seed', String(seed), '--train-size', String(n), '--steps', String(steps), '--keep', 'last', '--out', out, '--force'];
+  // Every stage-3 setting is spelled out, so that a cell does not change with the CLI's defaults.
+  const extra = arm.extra ?? [];
+  const spelled = [['--discriminative', '1'], ['--schedule', 'cosine'], ['--unfreeze', 'all']].flatMap(([f, v]) => (extra.includes(f) ? [] : [f, v]));
+  const train = ['train', 'classifier', ...TASK_ARGS, ...extra, ...spelled, '--init', arm.init, '--pretrained', arm.pretrained, '--seed', String(seed), '--train-size', String(n), '--steps', String(steps), '--keep', 'last', '--out', out, '--force'];
   const evalCmd = ['eval', 'classifier', '--checkpoint', out, '--predictions'];
   console.error(`\n== ${arm.name}, N = ${n}, seed ${seed}\n$ literate-gpt ${train.join(' ')}`);
   if (dryRun) return null;

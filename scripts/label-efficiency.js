@@ -108,7 +108,9 @@ function naiveBayesCell(n, seed) {
 function classifierCell(key, n, seed) {
   const m = MODELS[key];
   const out = path.join('out', 'label-efficiency', task.replace('+', '-'), `${key}-n${n}-seed${seed}`);
-  const sizeArgs = n === 'all' ? ['--epochs', FULL_EPOCHS[task]] : ['--train-size', n];
+  // The grid's schedule, spelled out (the CLI's --train-size defaults changed since): 200 steps,
+  // validation every 10, the best evaluation kept, plain stage 3.
+  const sizeArgs = n === 'all' ? ['--epochs', FULL_EPOCHS[task]] : ['--train-size', n, '--steps', '200', '--keep', 'best', '--unfreeze', 'all'];
   const train = ['train', 'classifier', ...TASK_ARGS[task], '--init', m.init, '--pretrained', m.pretrained, '--seed', String(seed), ...sizeArgs, '--out', out, '--force'];
   const evalCmd = ['eval', 'classifier', '--checkpoint', out];
   console.error(`\n== ${m.name}, N = ${n}, seed ${seed}\n$ literate-gpt ${train.join(' ')}`);

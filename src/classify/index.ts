@@ -11,6 +11,8 @@ export { extendVocabulary } from './vocab';
 export { crossValidatedProbe, extractFeatures, fitLinearProbe, PROBE_C_GRID } from './probe';
 export type { LinearProbe } from './probe';
 export { layerGroup, stage3Scale } from './schedule';
+export { chooseStage3, DEFAULT_RECIPE, fewLabelSteps, scratchSteps, STAGE3_CANDIDATES } from './recipe';
+export type { ChoiceCell, ClassifierRecipe, Stage3Candidate } from './recipe';
 export type { Stage3, Unfreeze } from './schedule';
 export {
   accuracyOf, BEST_EPOCH_DIR, DEFAULT_BODY_FINETUNE, DEFAULT_FINETUNE, encodeSpam, finetune, finetuneLoss, LABELS, predictProba, prepareClassifier,

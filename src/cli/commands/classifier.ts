@@ -6,6 +6,7 @@ import { CHECKPOINT_FILE, loadCheckpoint, readCheckpointJson, removeCheckpoint, 
 import { BEST_EPOCH_DIR, DEFAULT_BODY_FINETUNE, DEFAULT_FINETUNE, type FinetuneOptions, SMALL_SET_SCHEDULE, smallSetSchedule, LABELS, type TokenInit, trainClassifier } from '../../classify/finetune';
 import { encodeForClassifier } from '../../classify/inputs';
 import type { Unfreeze } from '../../classify/schedule';
+import { DEFAULT_RECIPE, fewLabelSteps, scratchSteps } from '../../classify/recipe';
 import { evaluateClassifier, spamBaselines } from '../../classify/evaluate';
 import { loadSpam, type SpamTask, stratifiedSubset } from '../../data/spam';
 import { check } from '../../errors';
@@ -21,13 +22,13 @@ const commandLine = (): string => ['literate-gpt', ...process.argv.slice(2)].joi
 
 /** The shipped checkpoints, found from the project (not the current folder: `classify` works from anywhere). */
 const PROJECT = path.join(__dirname, '..', '..', '..');
-const DEFAULT_PRETRAINED = path.relative(process.cwd(), path.join(PROJECT, 'data', 'checkpoints', 'lm')) || '.';
+const DEFAULT_PRETRAINED = path.relative(process.cwd(), path.join(PROJECT, DEFAULT_RECIPE.pretrained)) || '.';
 const DEFAULT_CLASSIFIER = path.join(PROJECT, 'data', 'checkpoints', 'classifier');
 
 registerCommand({
   name: 'train classifier',
   summary: 'fine-tune the pretrained GPT to tell spam from ham (GPT-1 style)',
-  usage: 'literate-gpt train classifier [--pretrained DIR] [--task subject|subject+body] [--init pretrained|scratch] [--lambda 0.5] [--minutes M] [--out DIR] [--resume] [--json]',
+  usage: 'literate-gpt train classifier [--train-size N] [--seed S] [--pretrained DIR] [--task subject|subject+body] [--init pretrained|scratch] [--lambda 0.5] [--minutes M] [--out DIR] [--resume] [--json]',
   flags: {
     pretrained: { type: 'string', help: `language-model checkpoint to start from (default ${DEFAULT_PRETRAINED}); its tokenizer is used either way` },
     task: { type: 'string', help: 'subject (default) or subject+body', choices: ['subject', 'subject+body'] },
@@ -46,9 +47,9 @@ registerCommand({
     force: { type: 'boolean', help: 'replace the classifier already in --out (never another kind)' },
     resume: { type: 'boolean', help: 'continue the run whose checkpoint is in --out' },
     minutes: { type: 'number', help: 'stop after this many minutes (the LR schedule is fitted to it)', min: 0.01, max: 100_000 },
-    keep: { type: 'string', help: 'best (default: the validation split picks the best evaluation\'s weights) or last (no validation label chooses anything: the last step\'s weights, one evaluation at the end for the record)', choices: ['best', 'last'] },
-    'train-size': { type: 'int', help: `fine-tune on a class-stratified subset of N training examples drawn with --seed (validation and test unchanged); default schedule ${SMALL_SET_SCHEDULE.steps} steps, validation every ${SMALL_SET_SCHEDULE.evalEvery}, best kept`, min: 1, max: 10_000_000 },
-    'token-init': { type: 'string', help: "how <s> and <e> start: random (default, GPT-1's new rows) or separators (copies of the blank line and the newline, the tokens that start a document and end a subject in pretraining)", choices: ['random', 'separators'] },
+    keep: { type: 'string', help: 'best (the default without --train-size: the validation split picks the best evaluation\'s weights) or last (the default with --train-size: no validation label chooses anything, the last step\'s weights, one evaluation at the end for the record)', choices: ['best', 'last'] },
+    'train-size': { type: 'int', help: `fine-tune on a class-stratified subset of N training examples drawn with --seed (validation and test unchanged), with the few-label protocol's fixed recipe: ${DEFAULT_RECIPE.fewLabelSteps} steps (at least four passes over N), ${DEFAULT_RECIPE.stage3.key === 'task' ? 'plain' : DEFAULT_RECIPE.stage3.key} stage 3, the last step kept; --init scratch: the from-scratch arm's 10 or 20 steps`, min: 1, max: 10_000_000 },
+    'token-init': { type: 'string', help: `how <s> and <e> start: separators (default: copies of the blank line and the newline, the tokens that start a document and end a subject in pretraining) or random (GPT-1's new rows)`, choices: ['random', 'separators'] },
     'save-every': { type: 'int', help: `checkpoint every N steps, besides each epoch's end (default ${DEFAULT_FINETUNE.saveEvery})`, min: 1, max: 10_000_000 },
     discriminative: { type: 'number', help: 'stage 3: each layer learns this many times slower than the one above (ULMFiT: 2.6; default 1, all alike)', min: 1, max: 100 },
     schedule: { type: 'string', help: "stage 3: the learning-rate curve, cosine (default: warmup then cosine) or slanted (ULMFiT's slanted triangular rate)", choices: ['cosine', 'slanted'] },
@@ -90,23 +91,34 @@ registerCommand({
         context,
         minutes: get.num(flags, 'minutes') ?? 0,
         saveEvery: get.num(flags, 'save-every') ?? DEFAULT_FINETUNE.saveEvery,
-        ...(get.str(flags, 'token-init') === undefined ? {} : { tokenInit: get.str(flags, 'token-init') as TokenInit }),
-        ...(get.num(flags, 'discriminative') === undefined ? {} : { discriminative: get.num(flags, 'discriminative') }),
-        ...(get.str(flags, 'schedule') === undefined ? {} : { schedule: get.str(flags, 'schedule') as 'cosine' | 'slanted' }),
-        ...(get.str(flags, 'unfreeze') === undefined ? {} : { unfreeze: get.str(flags, 'unfreeze') as Unfreeze }),
+        tokenInit: (get.str(flags, 'token-init') ?? DEFAULT_RECIPE.tokenInit) as TokenInit,
       };
+      const trainSize = get.num(flags, 'train-size');
+      // Stage 3: the recipe's schedule for a few-label run from a pretrained LM (it was chosen
+      // there); a flag given replaces its part. All labels, or from scratch: plain unless flagged.
+      const stage3 = trainSize !== undefined && o.init === 'pretrained' ? DEFAULT_RECIPE.stage3.stage3 : {};
+      const discriminative = get.num(flags, 'discriminative') ?? stage3.discriminative;
+      const schedule = (get.str(flags, 'schedule') ?? stage3.schedule) as 'cosine' | 'slanted' | undefined;
+      const unfreeze = (get.str(flags, 'unfreeze') ?? stage3.unfreeze) as Unfreeze | undefined;
+      o = { ...o, ...(discriminative === undefined ? {} : { discriminative }), ...(schedule === undefined ? {} : { schedule }), ...(unfreeze === undefined ? {} : { unfreeze }) };
+      const recipeFlags = ['pretrained', 'token-init', 'discriminative', 'schedule', 'unfreeze', 'steps', 'keep', 'lr', 'lambda', 'seq', 'dropout', 'batch', 'epochs'];
+      const changed = recipeFlags.filter((f) => flags[f] !== undefined);
+      const recipe = changed.length === 0 && o.init === 'pretrained' && o.task === 'subject'
+        ? DEFAULT_RECIPE.name
+        : `${o.init === 'scratch' ? 'from scratch' : 'pretrained'}${changed.length ? `, changed: ${changed.map((f) => `--${f}`).join(' ')}` : ''}`;
       // The command that started the run travels in its options, so that a resumed run's
       // manifest records it (and not the --resume line that finished it).
-      o = { ...o, command: commandLine() } as FinetuneOptions;
-      const trainSize = get.num(flags, 'train-size');
+      o = { ...o, command: commandLine(), recipe } as FinetuneOptions;
       if (trainSize !== undefined) {
-        // A small set trains for a fixed number of steps (--steps, else SMALL_SET_SCHEDULE), not epochs.
-        const sched = smallSetSchedule(trainSize, o.batchSize, get.num(flags, 'steps') ?? SMALL_SET_SCHEDULE.steps);
+        // A small set trains for a fixed number of steps (--steps, else the recipe's), not epochs.
+        const fixed = o.init === 'scratch' ? scratchSteps(trainSize, o.batchSize) : fewLabelSteps(trainSize, o.batchSize);
+        const sched = smallSetSchedule(trainSize, o.batchSize, get.num(flags, 'steps') ?? fixed);
         o = { ...o, trainSize, epochs: get.num(flags, 'epochs') ?? sched.epochs, maxSteps: sched.maxSteps, evalEvery: sched.evalEvery };
       }
-      // --keep last: a fixed recipe that no validation label chooses anything in (the few-label
-      // protocol): one evaluation at the very end, for the record, and the last step's weights.
-      const keep = get.str(flags, 'keep') ?? 'best';
+      // --keep last (the default with --train-size): a fixed recipe that no validation label
+      // chooses anything in (the few-label protocol): one evaluation at the very end, for the
+      // record, and the last step's weights.
+      const keep = get.str(flags, 'keep') ?? (trainSize !== undefined ? 'last' : 'best');
       check(keep === 'best' || keep === 'last', `--keep must be best or last, got '${keep}'`);
       if (keep === 'last') {
         check(o.maxSteps > 0, '--keep last needs a fixed number of steps (--steps, or --train-size)');
