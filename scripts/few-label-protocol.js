@@ -16,7 +16,7 @@
 // Resumable: a cell already in the results file is skipped; the file is rewritten after each cell.
 //
 // Usage: npm run build && node scripts/few-label-protocol.js [--n 32,128] [--seeds 4-13]
-//        [--arms task,broad,scratch,nb,lr,nbem] [--reference task] [--results FILE] [--dry-run]
+//        [--arms task,broad,scratch,nb,lr,nbem,...] [--reference lpft] [--results FILE] [--summarize] [--dry-run]
 'use strict';
 const cp = require('child_process');
 const fs = require('fs');
@@ -37,7 +37,8 @@ function seedList(text) {
 }
 const ns = opt('n', '32,128').split(',').map(Number);
 const seeds = seedList(opt('seeds', '4-13'));
-const reference = opt('reference', 'task');
+// The reference: the CLI's default recipe (stage 2, then head first, then all).
+const reference = opt('reference', 'lpft');
 const file = path.resolve(ROOT, opt('results', 'data/results/few-label-protocol.json'));
 const dryRun = argv.includes('--dry-run');
 
@@ -53,6 +54,10 @@ const GPT_ARMS = {
   ulmfit: { name: 'stage 2, then ULMFiT\'s stage 3 (discriminative 2.6, slanted, gradual unfreezing)', pretrained: 'data/checkpoints/lm-task', init: 'pretrained', steps: 'task', extra: ['--discriminative', '2.6', '--schedule', 'slanted', '--unfreeze', 'gradual'] },
   lpft: { name: 'stage 2, then head first, then all (LP-FT)', pretrained: 'data/checkpoints/lm-task', init: 'pretrained', steps: 'task', extra: ['--unfreeze', 'head-first'] },
   discr: { name: 'stage 2, then discriminative rates (2.6 per layer)', pretrained: 'data/checkpoints/lm-task', init: 'pretrained', steps: 'task', extra: ['--discriminative', '2.6'] },
+  // Longer stage 2 (1000 steps instead of 150), on the subjects alone or with the training
+  // messages' bodies, then the default stage 3: candidates for the shipped stage-2 LM.
+  long: { name: 'stage 2 for 1000 steps on subjects, then LP-FT', pretrained: 'out/stage2/subjects-1000', init: 'pretrained', steps: 'task', extra: ['--unfreeze', 'head-first'] },
+  bodies: { name: 'stage 2 for 1000 steps on subjects and bodies, then LP-FT', pretrained: 'out/stage2/bodies-1000', init: 'pretrained', steps: 'task', extra: ['--unfreeze', 'head-first'] },
   stlr: { name: 'stage 2, then the slanted triangular rate', pretrained: 'data/checkpoints/lm-task', init: 'pretrained', steps: 'task', extra: ['--schedule', 'slanted'] },
 };
 const BASELINE_ARMS = {
@@ -155,7 +160,9 @@ function probeCell(n, seed) {
 
 function gptCell(key, n, seed) {
   const arm = GPT_ARMS[key];
-  const steps = STEPS[arm.steps ?? key][n];
+  // Beyond the two N the search covered, the CLI's rule (src/classify/recipe.ts): the fixed count,
+  // or four passes over N if more (the from-scratch arm: scratchSteps).
+  const steps = STEPS[arm.steps ?? key][n] ?? (n > 128 ? (arm.init === 'scratch' ? api().lg.scratchSteps(n, 32) : api().lg.fewLabelSteps(n, 32)) : null);
   if (!steps) { console.error(`skipping ${key} N=${n}: no fixed step count chosen yet`); return null; }
   const out = path.join('out', 'few-label', `${key}-n${n}-seed${seed}`);
   // Every stage-3 setting is spelled out, so that a cell does not change with the CLI's defaults.
@@ -227,7 +234,7 @@ for (const n of ns) {
     }
   }
 }
-if (!dryRun && ran > 0) save();
+if (!dryRun && (ran > 0 || argv.includes('--summarize'))) save();
 const fmt = (x) => (100 * x).toFixed(1);
 for (const r of results.summary ?? []) {
   const v = r.vsReference;

@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { pairedBootstrap } from '../src/baselines/bootstrap';
-import { fewLabelProtocolTable, readFewLabelProtocol } from '../src/classify/few-label-protocol';
+import { fewLabelProtocolFigure, fewLabelProtocolTable, readFewLabelProtocol } from '../src/classify/few-label-protocol';
 
 describe('readFewLabelProtocol', () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lgpt-protocol-'));
@@ -30,8 +30,21 @@ describe('readFewLabelProtocol', () => {
     return file;
   }
 
+  it('draws the forest plot: a row per method, the difference and its interval in points, the reference at 0', () => {
+    const p = readFewLabelProtocol(protocolFile([4, 5]), labels, 'task');
+    const fig = fewLabelProtocolFigure(p);
+    assert.equal(fig.data.length, 1, 'one panel: one N');
+    const t = fig.data[0] as unknown as { x: number[]; y: string[]; error_x: { array: number[]; arrayminus: number[] } };
+    const nb = p.summary.find((r) => r.key === 'nb')!.vsReference!.accuracy;
+    const i = t.y.indexOf('naive Bayes');
+    assert.ok(Math.abs(t.x[i] - 100 * nb.diff) < 1e-9);
+    assert.ok(Math.abs(t.x[i] + t.error_x.array[i] - 100 * nb.hi) < 1e-9);
+    assert.ok(Math.abs(t.x[i] - t.error_x.arrayminus[i] - 100 * nb.lo) < 1e-9);
+    assert.equal(t.x[t.y.indexOf('three stages')], 0);
+  });
+
   it('reads a file whose intervals its predictions reproduce, and tables it', () => {
-    const p = readFewLabelProtocol(protocolFile([4, 5]), labels);
+    const p = readFewLabelProtocol(protocolFile([4, 5]), labels, 'task');
     assert.deepEqual(p.seeds, [4, 5]);
     const rows = fewLabelProtocolTable(p);
     assert.equal(rows[0]['steps (fixed)'], 30);
@@ -40,10 +53,10 @@ describe('readFewLabelProtocol', () => {
   });
 
   it('refuses an interval its predictions do not give, naming the method and N', () => {
-    assert.throws(() => readFewLabelProtocol(protocolFile([4, 5], 0.01), labels), /interval of nb at N = 8/);
+    assert.throws(() => readFewLabelProtocol(protocolFile([4, 5], 0.01), labels, 'task'), /interval of nb at N = 8/);
   });
 
   it('refuses a protocol run on a seed that chose the step counts', () => {
-    assert.throws(() => readFewLabelProtocol(protocolFile([2, 5]), labels), /seeds 2 chose the step counts/);
+    assert.throws(() => readFewLabelProtocol(protocolFile([2, 5]), labels, 'task'), /seeds 2 chose the step counts/);
   });
 });

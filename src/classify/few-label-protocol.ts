@@ -8,6 +8,7 @@
 import * as fs from 'fs';
 import { pairedBootstrap } from '../baselines/bootstrap';
 import { InputError } from '../errors';
+import type { Figure, Trace } from '../viz/plotly';
 
 export interface ProtocolCell {
   readonly key: string; readonly name: string; readonly n: number; readonly seed: number;
@@ -57,10 +58,11 @@ export const CHOICE_SEEDS = [1, 2, 3] as const;
 /**
  * Read the protocol's file and check it against `testLabels`: the seeds are not the choice
  * seeds, and every stored accuracy interval equals the one recomputed from the predictions
- * (2,000 paired resamples, seed 1, as the script draws them; to 1e-12). Throws InputError naming
- * the method and N of the first disagreement.
+ * (2,000 paired resamples, seed 1, as the script draws them; to 1e-12). `reference` is the method
+ * the file's intervals are against (the script's --reference; default 'lpft', the CLI's default
+ * recipe). Throws InputError naming the method and N of the first disagreement.
  */
-export function readFewLabelProtocol(file: string, testLabels: ArrayLike<number>, reference = 'task'): FewLabelProtocol {
+export function readFewLabelProtocol(file: string, testLabels: ArrayLike<number>, reference = 'lpft'): FewLabelProtocol {
   if (!fs.existsSync(file)) throw new InputError(`${file} does not exist: run \`node scripts/few-label-protocol.js\` first`);
   const json = JSON.parse(fs.readFileSync(file, 'utf8')) as Omit<FewLabelProtocol, 'seeds'>;
   const cells = Object.values(json.cells);
@@ -92,4 +94,49 @@ export function fewLabelProtocolTable(p: FewLabelProtocol): Record<string, strin
       ? `${signed(r.vsReference.accuracy.diff)} [${signed(r.vsReference.accuracy.lo)}, ${signed(r.vsReference.accuracy.hi)}]`
       : '(reference)',
   }));
+}
+
+/**
+ * The protocol as a forest plot: one panel per N, a row per method, the method's difference in
+ * test accuracy from the reference (points) with its paired bootstrap 95 % interval as a bar, and
+ * a line at 0. A bar wholly left of the line: that method did worse than the reference on these
+ * seeds beyond the noise of seeds and test subjects; wholly right: better. Methods are in the
+ * order of `order` (keys; absent: the first N's order of the differences), and the reference
+ * itself is a row at 0 labelled with its mean accuracy.
+ */
+export function fewLabelProtocolFigure(p: FewLabelProtocol, opts: { order?: readonly string[]; title?: string; width?: number; height?: number } = {}): Figure {
+  const ns = [...new Set(p.summary.map((r) => r.n))].sort((a, b) => a - b);
+  const diffOf = (r: ProtocolRow): number => r.vsReference?.accuracy.diff ?? 0;
+  const first = p.summary.filter((r) => r.n === ns[0]).sort((a, b) => diffOf(a) - diffOf(b));
+  const order = opts.order ?? [...first.map((r) => r.key), ...p.summary.map((r) => r.key).filter((k) => !first.some((r) => r.key === k))];
+  const keys = [...new Set(order)].filter((k) => p.summary.some((r) => r.key === k));
+  const nameOf = (key: string): string => p.summary.find((r) => r.key === key)!.name;
+  const gap = 0.04;
+  const width = (1 - gap * (ns.length - 1)) / ns.length;
+  const data: Trace[] = [];
+  const layout: Record<string, unknown> = {
+    title: { text: opts.title ?? 'each method against the reference: difference in test accuracy, paired 95 % interval' },
+    width: opts.width ?? 1000, height: opts.height ?? 120 + 34 * keys.length, margin: { t: 70, r: 20, b: 60, l: 330 },
+    showlegend: false,
+    yaxis: { type: 'category', categoryarray: keys.map(nameOf).reverse(), automargin: true },
+    shapes: [] as unknown[], annotations: [] as unknown[],
+  };
+  ns.forEach((n, i) => {
+    const axis = i === 0 ? '' : String(i + 1);
+    const rows = keys.map((k) => p.summary.find((r) => r.key === k && r.n === n)).filter((r): r is ProtocolRow => r !== undefined);
+    const pt = (x: number): number => 100 * x;
+    data.push({
+      type: 'scatter', mode: 'markers', xaxis: `x${axis}`, yaxis: 'y',
+      x: rows.map((r) => pt(diffOf(r))), y: rows.map((r) => nameOf(r.key)),
+      marker: { size: 8, color: rows.map((r) => (!r.vsReference ? '#000000' : r.vsReference.accuracy.hi < 0 ? '#d62728' : r.vsReference.accuracy.lo > 0 ? '#2ca02c' : '#1f77b4')) },
+      error_x: { type: 'data', symmetric: false, array: rows.map((r) => (r.vsReference ? pt(r.vsReference.accuracy.hi - r.vsReference.accuracy.diff) : 0)), arrayminus: rows.map((r) => (r.vsReference ? pt(r.vsReference.accuracy.diff - r.vsReference.accuracy.lo) : 0)), thickness: 1.5, width: 4 },
+      text: rows.map((r) => `${r.name}, N = ${n}: ${pt(r.accuracy).toFixed(1)} % over ${r.seeds.length} seeds` + (r.vsReference ? `; ${pt(r.vsReference.accuracy.diff).toFixed(1)} [${pt(r.vsReference.accuracy.lo).toFixed(1)}, ${pt(r.vsReference.accuracy.hi).toFixed(1)}] points` : ' (the reference)')),
+      hoverinfo: 'text',
+    } as Trace);
+    const lo = i * (width + gap);
+    layout[`xaxis${axis}`] = { domain: [lo, lo + width], title: { text: `N = ${n}: points vs the reference` }, zeroline: true, zerolinecolor: '#444', zerolinewidth: 1.5 };
+    const ref = p.summary.find((r) => r.n === n && !r.vsReference);
+    (layout.annotations as unknown[]).push({ text: `N = ${n}${ref ? `, reference ${pt(ref.accuracy).toFixed(1)} %` : ''}`, xref: 'paper', yref: 'paper', x: lo + width / 2, y: 1.0, yanchor: 'bottom', showarrow: false });
+  });
+  return { data, layout } as Figure;
 }
