@@ -169,7 +169,8 @@ function gptCell(key, n, seed) {
   const extra = arm.extra ?? [];
   const spelled = [['--discriminative', '1'], ['--schedule', 'cosine'], ['--unfreeze', 'all']].flatMap(([f, v]) => (extra.includes(f) ? [] : [f, v]));
   const train = ['train', 'classifier', ...TASK_ARGS, ...extra, ...spelled, '--init', arm.init, '--pretrained', arm.pretrained, '--seed', String(seed), '--train-size', String(n), '--steps', String(steps), '--keep', 'last', '--out', out, '--force'];
-  const evalCmd = ['eval', 'classifier', '--checkpoint', out, '--predictions'];
+  // The baselines have cells of their own (on the same subsets): not trained again here.
+  const evalCmd = ['eval', 'classifier', '--checkpoint', out, '--predictions', '--no-baselines'];
   console.error(`\n== ${arm.name}, N = ${n}, seed ${seed}\n$ literate-gpt ${train.join(' ')}`);
   if (dryRun) return null;
   const t0 = Date.now();

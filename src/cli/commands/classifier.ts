@@ -180,10 +180,11 @@ function loadClassifier(dir: string): { json: ReturnType<typeof readCheckpointJs
 registerCommand({
   name: 'eval classifier',
   summary: 'test accuracy, spam F1 and baselines of a fine-tuned classifier',
-  usage: 'literate-gpt eval classifier --checkpoint DIR [--json]',
+  usage: 'literate-gpt eval classifier --checkpoint DIR [--predictions] [--no-baselines] [--json]',
   flags: {
     checkpoint: { type: 'string', help: 'classifier checkpoint folder' },
     predictions: { type: 'boolean', help: 'also print the predicted class of every test example, in the split\'s order (for paired comparisons)' },
+    'no-baselines': { type: 'boolean', help: 'skip the baselines (their cross-validation is most of the command\'s time): the classifier\'s own metrics only' },
   },
   async run({ flags, positional }) {
     check(positional.length === 0, `unexpected argument '${positional[0]}'`);
@@ -197,7 +198,7 @@ registerCommand({
     // The baselines see exactly the labels the classifier saw: its --train-size subset, drawn
     // with its seed, or the whole training split.
     const labelled = c.trainSize ? stratifiedSubset(ds.train, c.trainSize, c.seed) : ds.train;
-    const baselines = spamBaselines(ds, c.task, c.bodyChars, labelled);
+    const baselines = get.bool(flags, 'no-baselines') ? {} : spamBaselines(ds, c.task, c.bodyChars, labelled);
     model.dispose();
     return {
       checkpoint: path.resolve(dir), task: c.task, n: metrics.n, accuracy: metrics.accuracy, f1: metrics.f1,
