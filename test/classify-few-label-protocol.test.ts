@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { pairedBootstrap } from '../src/baselines/bootstrap';
-import { fewLabelProtocolFigure, fewLabelProtocolTable, readFewLabelProtocol } from '../src/classify/few-label-protocol';
+import { fewLabelProtocolByMethod, fewLabelProtocolFigure, fewLabelProtocolTable, readFewLabelProtocol } from '../src/classify/few-label-protocol';
 
 describe('readFewLabelProtocol', () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lgpt-protocol-'));
@@ -50,6 +50,10 @@ describe('readFewLabelProtocol', () => {
     assert.equal(rows[0]['steps (fixed)'], 30);
     assert.equal(rows[0]['− reference, points [95 % interval]'], '(reference)');
     assert.match(String(rows[1]['− reference, points [95 % interval]']), /^[+-]\d+\.\d \[[+-]\d+\.\d, [+-]\d+\.\d\]$/);
+    const byMethod = fewLabelProtocolByMethod(p, ['nb']);
+    assert.deepEqual(byMethod.map((r) => r.method), ['naive Bayes', 'three stages']);
+    assert.match(byMethod[0]['N = 8'], /^70\.0 ± 2\.0, F1 0\.40; [+-]\d+\.\d \[[+-]\d+\.\d, [+-]\d+\.\d\]$/);
+    assert.equal(byMethod[1]['N = 8'], '80.0 ± 1.0, F1 0.50; reference');
   });
 
   it('refuses an interval its predictions do not give, naming the method and N', () => {

@@ -83,6 +83,30 @@ export function readFewLabelProtocol(file: string, testLabels: ArrayLike<number>
   return { cells: json.cells, summary: json.summary, steps: json.steps, seeds };
 }
 
+/**
+ * The protocol's summary as a table with a row per method and a column per N: test accuracy %
+ * (mean ± sd over the seeds, and how many seeds when fewer than the most any method had at that N),
+ * spam F1, and the difference from the reference in points with its paired 95 % interval; '—'
+ * where a method did not run at that N. Methods in the order of `order` (keys), else of the file.
+ */
+export function fewLabelProtocolByMethod(p: FewLabelProtocol, order?: readonly string[]): Record<string, string>[] {
+  const pct = (x: number): string => (100 * x).toFixed(1);
+  const signed = (x: number): string => `${x >= 0 ? '+' : ''}${pct(x)}`;
+  const ns = [...new Set(p.summary.map((r) => r.n))].sort((a, b) => a - b);
+  const keys = [...new Set([...(order ?? []), ...p.summary.map((r) => r.key)])].filter((k) => p.summary.some((r) => r.key === k));
+  const most = new Map(ns.map((n) => [n, Math.max(...p.summary.filter((r) => r.n === n).map((r) => r.seeds.length))]));
+  return keys.map((key) => ({
+    method: p.summary.find((r) => r.key === key)!.name,
+    ...Object.fromEntries(ns.map((n) => {
+      const r = p.summary.find((x) => x.key === key && x.n === n);
+      if (!r) return [`N = ${n}`, '—'];
+      const few = r.seeds.length < most.get(n)! ? ` (${r.seeds.length} seeds)` : '';
+      const v = r.vsReference?.accuracy;
+      return [`N = ${n}`, `${pct(r.accuracy)} ± ${pct(r.sd)}${few}, F1 ${r.f1.toFixed(2)}; ${v ? `${signed(v.diff)} [${signed(v.lo)}, ${signed(v.hi)}]` : 'reference'}`];
+    })),
+  }));
+}
+
 /** The protocol's summary as table rows (accuracy ± sd, F1, fixed steps, the interval against the reference), in points. */
 export function fewLabelProtocolTable(p: FewLabelProtocol): Record<string, string | number>[] {
   const pct = (x: number): string => (100 * x).toFixed(1);
