@@ -53,6 +53,24 @@ describe('checkpoints: format and validation', () => {
     assert.equal(tf.memory().numTensors, before);
   });
 
+  it('builds the model from its stored weights: equal to the saved one, no random weights drawn first', () => {
+    const dir = path.join(tmp, 'from-weights');
+    const tok = CharTokenizer.fromText(PICO_TEXT);
+    const saved = new GPT(makeConfig({ preset: 'pico', vocabSize: tok.vocabSize }), { seed: 7, nClasses: 2 });
+    saveCheckpoint(dir, saved, { kind: 'classifier', tokenizer: tok.toJSON() });
+    // Every tensor the engine creates takes the next id, so the ids used count what the load
+    // allocated: one tensor read from the file and the variable holding it, per parameter. A model
+    // drawn at random first and then overwritten would create two more per parameter.
+    const first = tf.engine().nextTensorId();
+    const ck = loadCheckpoint(dir);
+    const created = tf.engine().nextTensorId() - first - 1;
+    assert.equal(created, 2 * saved.specs.length);
+    assert.deepEqual(ck.model.specs.map((s) => s.name), saved.specs.map((s) => s.name));
+    for (const s of saved.specs) assert.deepEqual(Array.from(ck.model.params.get(s.name)!.dataSync()), Array.from(saved.params.get(s.name)!.dataSync()), s.name);
+    ck.model.dispose();
+    saved.dispose();
+  });
+
   it('a crash mid-save leaves the previous checkpoint; the next save removes what the dead writer journaled and nothing else', () => {
     const dir = path.join(tmp, 'crash');
     const wteA = savePico(dir, { seed: 1 });

@@ -136,7 +136,11 @@ describe('classify: GPT-1 fine-tuning', () => {
     it('extendVocabulary keeps every old weight, appends new rows, and leaves the original intact', () => {
       const small = new GPT(makeConfig({ preset: 'pico', vocabSize: 40 }), { seed: 5 });
       const before = new Map([...small.params].map(([k, v]) => [k, v.dataSync().slice()]));
+      const buffers = tf.memory().numDataBuffers;
       const big = extendVocabulary(small, 3, 9);
+      // Built from the weights (GPT.fromWeights): one new buffer, the longer wte; every other
+      // weight shared with the original, none drawn at random and overwritten.
+      assert.equal(tf.memory().numDataBuffers - buffers, 1);
       assert.equal(big.config.vocabSize, 43);
       assert.deepEqual(big.params.get('wte')!.shape, [43, 16]);
       assert.equal(big.numParams() - small.numParams(), 3 * 16);

@@ -68,6 +68,27 @@ describe('GPT', () => {
     a.dispose(); b.dispose();
   });
 
+  it('GPT.fromWeights builds a model from given weights: shared, not copied, and a missing or mis-shaped one is named', () => {
+    const a = new GPT(cfg, { seed: 5 });
+    const buffers = tf.memory().numDataBuffers;
+    const b = GPT.fromWeights(cfg, a.params);
+    assert.equal(tf.memory().numDataBuffers, buffers, 'the new variables share the given tensors\' data');
+    for (const s of a.specs) assert.deepEqual(Array.from(b.params.get(s.name)!.dataSync()), Array.from(a.params.get(s.name)!.dataSync()), s.name);
+    const zeros = tf.zerosLike(a.params.get('wte')!);
+    b.params.get('wte')!.assign(zeros);
+    zeros.dispose();
+    assert.ok(a.params.get('wte')!.dataSync().some((x) => x !== 0), 'assigning to one model leaves the other alone');
+    b.dispose();
+    const tensors = tf.memory().numTensors;
+    const without = new Map([...a.params].filter(([k]) => k !== 'h.0.ln_1.bias'));
+    assert.throws(() => GPT.fromWeights(cfg, without), /parameter 'h\.0\.ln_1\.bias' is missing/);
+    const wrong = new Map<string, tf.Tensor>([...a.params, ['wpe', tf.zeros([3, cfg.nEmbd])]]);
+    assert.throws(() => GPT.fromWeights(cfg, wrong), /parameter 'wpe': shape \[3, 16\], the spec has \[\d+, 16\]/);
+    wrong.get('wpe')!.dispose();
+    assert.equal(tf.memory().numTensors, tensors, 'a refused build leaves no tensors behind');
+    a.dispose();
+  });
+
   it('returns per-layer, per-head attention weights whose rows sum to 1 and respect causality', () => {
     const model = new GPT(makeConfig({ ...cfg, nLayer: 2 }), { seed: 2 });
     tf.tidy(() => {

@@ -398,12 +398,9 @@ export function loadCheckpoint(dir: string, limits: CheckpointLimits = {}): Load
     // Check every value before allocating any tensor (then read again to fill them; decode
     // checks each value again, so a file changed in between cannot slip a NaN in).
     for (const e of json.tensors) values(e.name);
-    model = new GPT(json.config, { nClasses: json.nClasses > 0 ? json.nClasses : undefined });
-    for (const s of model.specs) {
-      const t = tf.tensor(values(s.name), [...s.shape]);
-      model.params.get(s.name)!.assign(t);
-      t.dispose();
-    }
+    // The model is built from the stored weights, read one tensor at a time: nothing is drawn
+    // at random first (and memory never holds a second copy of the model).
+    model = GPT.fromWeights(json.config, (s) => values(s.name), { nClasses: json.nClasses > 0 ? json.nClasses : undefined });
     if (json.optimizer) {
       moments = { m: new Map(), v: new Map() };
       for (const s of model.specs) {

@@ -145,6 +145,6 @@ export function loadGpt2(dir: string = defaultGpt2Dir()): LoadedGpt2 {
     const wte = read('wte');
     for (let i = 0; i < wte.length; i++) if (head[i] !== wte[i]) throw new InputError(`${file}: lm_head.weight differs from wte at index ${i}; an untied head is not this model`);
   }
-  const model = new GPT(config, { weights: (spec) => read(spec.name) });
+  const model = GPT.fromWeights(config, (spec) => read(spec.name));
   return { model, tokenizer, config, hfConfig, dir };
 }

@@ -13,7 +13,7 @@ import { type GPTConfig, validateConfig } from './config';
 import { extendCache, type KVCache } from './kv-cache';
 import { useNativeKernels } from './fused';
 import { dropout, layerNorm } from './layers';
-import { classifierSpecs, createParams, type ParamSpec, paramSpecs } from './params';
+import { classifierSpecs, createParams, type ParamSpec, paramSpecs, type WeightSource } from './params';
 
 export type { KVCache } from './kv-cache';
 
@@ -43,7 +43,8 @@ export interface ForwardResult {
 
 /**
  * The model of the chapters: `new GPT(config, { seed })` builds and initialises it (GPT-2's
- * initialisation, seeded: the same seed gives the same weights on every backend). Parameters are
+ * initialisation, seeded: the same seed gives the same weights on every backend);
+ * `GPT.fromWeights(config, weights)` builds it from given weights, drawing nothing. Parameters are
  * tf.Variables named as in GPT-2 (`wte`, `wpe`, `h.0.attn.c_attn.weight`, …, `ln_f.weight`).
  * `forward(idx)` maps token ids (B, T) to hidden states (B, T, C); `logits(hidden)` to (B, T, V);
  * `lmLoss(idx, targets)` gives the mean next-token loss in nats. With a classification head
@@ -61,15 +62,25 @@ export class GPT {
 
   /**
    * A freshly initialised model (seeded: the same seed gives the same weights everywhere), or,
-   * with `weights`, one whose parameters are read from it by spec (see src/hf/load.ts).
+   * with `weights`, one whose parameters are the given ones, nothing drawn (GPT.fromWeights).
    */
-  constructor(config: GPTConfig, opts: { seed?: number; nClasses?: number; weights?: (spec: ParamSpec) => Float32Array } = {}) {
+  constructor(config: GPTConfig, opts: { seed?: number; nClasses?: number; weights?: WeightSource } = {}) {
     validateConfig(config);
     this.config = { ...config };
-    const rng = new Rng(opts.seed ?? 0);
     this.specs = paramSpecs(config);
     if (opts.nClasses !== undefined) this.specs.push(...classifierSpecs(config.nEmbd, opts.nClasses));
-    this.params = createParams(this.specs, rng, opts.weights);
+    this.params = createParams(this.specs, opts.weights ?? new Rng(opts.seed ?? 0));
+  }
+
+  /**
+   * A model built from its weights, with no random initialisation first: loading a checkpoint
+   * (checkpoint/io.ts), GPT-2 (hf/load.ts) or growing a vocabulary (classify/vocab.ts).
+   * `weights` holds every parameter of `config` (and `clf.weight`, `clf.bias` with `nClasses`)
+   * by GPT-2 name, as tensors, whose data the model shares (the caller still disposes its own), or
+   * as a function from each spec to its values. A missing or mis-shaped weight is an error naming it.
+   */
+  static fromWeights(config: GPTConfig, weights: WeightSource, opts: { nClasses?: number } = {}): GPT {
+    return new GPT(config, { ...(opts.nClasses === undefined ? {} : { nClasses: opts.nClasses }), weights });
   }
 
   /** Number of classes of the classification head, or 0 if it has none. */

@@ -19,7 +19,7 @@ export { crossEntropy, GPT } from './gpt';
 export type { ForwardOptions, ForwardResult, KVCache } from './gpt';
 export { dropout, gelu, layerNorm, linear } from './layers';
 export { classifierSpecs, paramSpecs } from './params';
-export type { ParamSpec } from './params';
+export type { ParamSpec, WeightSource } from './params';
 export { geluFused, kernelMode, layerNormFused, NATIVE_MIN_ROWS, setKernelMode, setNativeKernels, setNativeMatMul, useNativeKernels } from './fused';
 export type { KernelMode } from './fused';
 export { Decoder } from './decoder';

@@ -71,19 +71,42 @@ export function initialValue(spec: ParamSpec, rng: Rng): Float32Array {
 }
 
 /**
- * Create a trainable tf.Variable for each spec: drawn from `rng`, or, when `values` is given,
- * taken from it one parameter at a time (loading weights without drawing random ones first).
+ * Where a model's weights come from when they are not drawn: each parameter by name as a tensor
+ * (a Map; the variable shares the tensor's data, no copy, and the caller still disposes its own
+ * tensor), or a function giving each spec's values (read one parameter at a time, e.g. from a
+ * file, so no second copy of the model is ever in memory).
  */
-export function createParams(specs: readonly ParamSpec[], rng: Rng, values?: (spec: ParamSpec) => Float32Array): Map<string, tf.Variable> {
+export type WeightSource = ReadonlyMap<string, tf.Tensor> | ((spec: ParamSpec) => Float32Array | tf.Tensor);
+
+/**
+ * Create a trainable tf.Variable for each spec: drawn from `source` when it is an Rng, or taken
+ * from the given weights one parameter at a time (loading: nothing is drawn at all). A weight
+ * that is missing or has another shape than its spec is an error naming the parameter.
+ */
+export function createParams(specs: readonly ParamSpec[], source: Rng | WeightSource): Map<string, tf.Variable> {
   const out = new Map<string, tf.Variable>();
   try {
     for (const s of specs) {
-      const data = values ? values(s) : initialValue(s, rng);
       const n = s.shape.reduce((a, b) => a * b, 1);
-      if (data.length !== n) throw new Error(`parameter '${s.name}': ${data.length} values for shape [${s.shape.join(', ')}]`);
-      const t = tf.tensor(data, [...s.shape]);
+      if (source instanceof Rng) {
+        const t = tf.tensor(initialValue(s, source), [...s.shape]);
+        out.set(s.name, tf.variable(t, true));
+        t.dispose(); // the variable holds its own reference to the data
+        continue;
+      }
+      const given = source instanceof Map ? source.get(s.name) : (source as (spec: ParamSpec) => Float32Array | tf.Tensor)(s);
+      if (given === undefined) throw new Error(`parameter '${s.name}' is missing from the given weights`);
+      if (given instanceof tf.Tensor) {
+        const shape: readonly number[] = given.shape;
+        if (shape.length !== s.shape.length || shape.some((d, i) => d !== s.shape[i])) throw new Error(`parameter '${s.name}': shape [${shape.join(', ')}], the spec has [${s.shape.join(', ')}]`);
+        if (given.dtype !== 'float32') throw new Error(`parameter '${s.name}': dtype ${given.dtype}, not float32`);
+        out.set(s.name, tf.variable(given, true)); // shares the tensor's data
+        continue;
+      }
+      if (given.length !== n) throw new Error(`parameter '${s.name}': ${given.length} values for shape [${s.shape.join(', ')}]`);
+      const t = tf.tensor(given, [...s.shape]);
       out.set(s.name, tf.variable(t, true));
-      t.dispose(); // the variable holds its own reference to the data
+      t.dispose();
     }
   } catch (e) {
     for (const v of out.values()) v.dispose(); // a bad weight read half-way leaks nothing
