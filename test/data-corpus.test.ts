@@ -2,7 +2,7 @@ import { strict as assert } from 'assert';
 import { InputError } from '../src/errors';
 import { corpusParts, corpusSizes, encodePart, loadCorpus, loadSpam, SUBJECT_FRAME, toText, unigramBaseline, VAL_FRACTION } from '../src/data';
 import { encodeCorpusTrain } from '../src/train/lm';
-import { SEPARATOR_TEXT } from '../src/classify/finetune';
+import { SEPARATOR_TEXT } from '../src/classify/prepare';
 import { boundaryNear, holdOutEveryTenth, leakingDocuments, loadCorpusPart, mobyDickText, sotuAddresses, spamLmDocuments, splitMobyDick } from '../src/data/corpus';
 import { contentKey } from '../src/data/spam';
 

@@ -10,7 +10,7 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { loadCheckpoint, tokenizerFromJson } from '../src/checkpoint';
 import { loadCorpus } from '../src/data/corpus';
-import { prepareClassifier } from '../src/classify/finetune';
+import { prepareClassifier } from '../src/classify/prepare';
 import { InputError } from '../src/errors';
 import { generate } from '../src/generate';
 import {

@@ -6,6 +6,10 @@
  * L2: cross-entropy of a linear head on the hidden state at the extract token <e>;
  * L1: the language-modelling loss on the same texts (the auxiliary objective; λ = 0.5 in the
  * paper). The model starts from a pretrained checkpoint, or from scratch for the ablation.
+ *
+ * Stage 3 of the three (general LM → in-domain LM → classifier), its loop: the loss, the
+ * predictions and the training run. Its options are in options.ts, the model it starts from
+ * comes from prepare.ts, the per-layer learning rates from schedule.ts.
  */
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
@@ -13,124 +17,20 @@ import { backendInfo } from '../engine/backend';
 import { Rng } from '../engine/random';
 import { type LoadedCheckpoint, loadCheckpoint, saveCheckpoint } from '../checkpoint/io';
 import { check, InputError } from '../errors';
-import type { SpamExample, SpamTask } from '../data/spam';
+import type { SpamExample } from '../data/spam';
 import { loadSpam, stratifiedSubset, toText } from '../data/spam';
-import { SUBJECT_FRAME } from '../data/corpus';
 import { classifierLogits } from '../model/classifier';
-import { isHfFolder, loadGpt2 } from '../hf/load';
-import { GPT, crossEntropy } from '../model/gpt';
+import { type GPT, crossEntropy } from '../model/gpt';
 import { BpeTokenizer } from '../tokenize/bpe';
-import { type EvalPointBase, type LoopSettings, loadForResume, newTrainState, optionChecker, runTraining, type TrainCallbacks, type TrainState, type TrainTask } from '../train/driver';
-import { type ClassifierBatchData, encodeClassifierData, EXTRACT, selectRows, START } from './inputs';
-import { stage3Scale, type Unfreeze } from './schedule';
-import { extendVocabulary } from './vocab';
+import { type EvalPointBase, type LoopSettings, loadForResume, newTrainState, runTraining, type TrainCallbacks, type TrainState, type TrainTask } from '../train/driver';
+import { type ClassifierBatchData, encodeClassifierData, selectRows } from './inputs';
+import { checkFinetuneOptions, type FinetuneOptions, LABELS } from './options';
+import { prepareClassifier } from './prepare';
+import { stage3Scale } from './schedule';
 
-/**
- * How `finetune` / `trainClassifier` fine-tune a pretrained GPT into a spam classifier (GPT-1's
- * recipe: a linear head on the hidden state at `<e>`, loss L2 + λ·L1). DEFAULT_FINETUNE has every
- * required field; pass `{ ...lg.DEFAULT_FINETUNE, epochs: 2 }` to change one. Checked field by
- * field: a value out of range is an InputError naming it.
- */
-export interface FinetuneOptions {
-  /** What the classifier reads: 'subject' (the subject line) or 'subject+body' (subject, then `bodyChars` of the body). */
-  readonly task: SpamTask;
-  /** Tokens per example, including `<s>` and `<e>` (texts are cut to fit). */
-  readonly T: number;
-  /** Characters of the body kept for the subject+body task. */
-  readonly bodyChars: number;
-  /** Start from the pretrained weights, or from a random initialisation of the same shape. */
-  readonly init: 'pretrained' | 'scratch';
-  /** Weight of the auxiliary language-modelling loss (0 = none). */
-  readonly lambda: number;
-  /** Passes over the training split (a shuffled order per epoch). */
-  readonly epochs: number;
-  /** Examples per optimizer step. */
-  readonly batchSize: number;
-  /** Peak learning rate of AdamW: linear warmup over 2 % of the steps, then cosine decay to lr/10. */
-  readonly lr: number;
-  /** AdamW's weight decay λ (on matmul weights only). */
-  readonly weightDecay: number;
-  /** Seeds the new head and token rows, the batch order and dropout: the same seed, the same run. */
-  readonly seed: number;
-  /** Stop early after this many steps (0 = run all epochs); for quick demos. */
-  readonly maxSteps: number;
-  /** Dropout while fine-tuning; undefined keeps the pretrained model's own rate. */
-  readonly dropout?: number;
-  /** Context of the classifier in tokens; undefined keeps the pretrained model's (see extendVocabulary). */
-  readonly context?: number;
-  /** Stop after this many minutes, the schedule fitted to them (0 or absent = no time limit). */
-  readonly minutes?: number;
-  /** Checkpoint every this many steps besides each epoch's end (absent: 50), when training into a folder. */
-  readonly saveEvery?: number;
-  /**
-   * Fine-tune on a class-stratified, seeded subset of this many training examples
-   * (`stratifiedSubset` with the run's seed; absent or 0 = the whole training split).
-   * Validation and test are unchanged.
-   */
-  readonly trainSize?: number;
-  /** Steps between validation evaluations (absent: one epoch); the best evaluation's weights are kept. */
-  readonly evalEvery?: number;
-  /**
-   * How `<s>` and `<e>` start (absent: 'random'): 'random' rows, as GPT-1's new tokens, or
-   * 'separators', copies of the tokens that played their parts in pretraining (see SEPARATOR_TEXT).
-   */
-  readonly tokenInit?: TokenInit;
-  /** Stage 3: each layer learns this many times slower than the one above (absent or 1: all alike). */
-  readonly discriminative?: number;
-  /** Stage 3: the learning-rate curve (absent: 'cosine', warmup then cosine; 'slanted': ULMFiT's). */
-  readonly schedule?: 'cosine' | 'slanted';
-  /** Stage 3: which layers learn when (absent: 'all'; 'gradual' or 'head-first', see classify/schedule.ts). */
-  readonly unfreeze?: Unfreeze;
-}
-
-/** How the classifier's new tokens `<s>` and `<e>` start. */
-export type TokenInit = 'random' | 'separators';
-
-/**
- * The texts whose (last) token `<s>` and `<e>` copy with tokenInit 'separators'. In the
- * pretraining text documents are joined by a blank line, and in the in-domain part a message's
- * subject is followed by a newline and then its body. `<e>` starts as the newline, "the subject
- * has ended": the hidden state at `<e>` is, from the first step, the pretrained model's reading
- * of the subject as it prepares to predict the body, not the reaction to a random vector. `<s>`
- * starts as the blank line encoded on its own, one merged token; inside the pretraining text a
- * blank line before a document is two newline tokens, so this row is a near relative of "a
- * document begins", not that token itself (kept so, since the label-efficiency grid was chosen
- * and run with it). A language model continued on the `spam-subjects` corpus part (data/corpus.ts)
- * reads every subject in exactly this frame, so after that stage both rows have played their parts.
- */
-export const SEPARATOR_TEXT = { start: SUBJECT_FRAME.start, extract: SUBJECT_FRAME.end } as const;
-
-/**
- * Defaults: the settings of the shipped subject classifier, chosen on the validation split
- * (scripts/train-classifiers.js says how): lr 1e-3 for four epochs without dropout.
- */
-export const DEFAULT_FINETUNE: FinetuneOptions = {
-  task: 'subject', T: 32, bodyChars: 600, init: 'pretrained', lambda: 0.5, epochs: 4, batchSize: 32,
-  lr: 1e-3, weightDecay: 0.01, seed: 1, maxSteps: 0, dropout: 0, minutes: 0, saveEvery: 50,
-};
-
-/**
- * The schedule of a small training set (`trainSize`): a fixed number of steps rather than
- * epochs, since four epochs of 32 examples are four steps, with validation every `evalEvery`
- * steps and the best evaluation's weights kept, so the step count that counts is chosen on
- * validation for each run. The runs record every evaluation (valAccuracyPerEpoch), from which
- * the budget itself can be checked: most best evaluations well before the end means it can be
- * shorter, best at the end means longer.
- */
-export const SMALL_SET_SCHEDULE = { steps: 200, evalEvery: 10 } as const;
-
-/** Epochs, step limit and evaluation interval for `n` training examples in batches of `batchSize` (SMALL_SET_SCHEDULE). */
-export function smallSetSchedule(n: number, batchSize: number, steps: number = SMALL_SET_SCHEDULE.steps): { epochs: number; maxSteps: number; evalEvery: number } {
-  check(Number.isInteger(n) && n > 0 && Number.isInteger(batchSize) && batchSize > 0, `smallSetSchedule: n and batchSize must be positive integers, got ${n}, ${batchSize}`);
-  const perEpoch = Math.ceil(n / batchSize);
-  return { epochs: Math.ceil(steps / perEpoch), maxSteps: steps, evalEvery: Math.min(SMALL_SET_SCHEDULE.evalEvery, steps) };
-}
-
-/** The subject+body task's own defaults: a 256-token context (its texts are ~270 tokens) and 3 epochs. */
-export const DEFAULT_BODY_FINETUNE = { context: 256, epochs: 3 } as const;
-
-/** Class names by label: 0 is ham (not spam), 1 is spam, as in SpamExample.label and the head's two outputs. */
-export const LABELS = ['ham', 'spam'] as const;
+// The options moved to options.ts; re-exported for the command (cli/commands/classifier.ts) and
+// recipe.ts, which import them from here.
+export { DEFAULT_BODY_FINETUNE, DEFAULT_FINETUNE, type FinetuneOptions, LABELS, SMALL_SET_SCHEDULE, smallSetSchedule, type TokenInit } from './options';
 
 export interface FinetuneProgress { readonly step: number; readonly total: number; readonly loss: number; readonly epoch: number }
 
@@ -159,62 +59,6 @@ export interface FinetuneResult {
 
 /** Where a run trained into a folder keeps the weights of its best epoch so far (removed at the end). */
 export const BEST_EPOCH_DIR = 'best-epoch';
-
-/**
- * The model to fine-tune: the language model in `pretrainedDir` (our checkpoint, or a Hugging Face
- * GPT-2 folder) with `<s>` and `<e>` added to its vocabulary (rows initialised as `tokenInit` says)
- * and a fresh 2-class head seeded by `seed`; with init 'scratch', a randomly initialised twin of
- * the same shape and tokenizer. `dropout` replaces the pretrained model's dropout rate and
- * `context` lengthens its context (undefined: keep them). Throws an InputError for a bad option
- * or folder. The caller disposes the model.
- */
-export function prepareClassifier(pretrainedDir: string, init: 'pretrained' | 'scratch', seed: number,
-  opts: { dropout?: number; context?: number; tokenInit?: TokenInit } = {}): { model: GPT; tokenizer: BpeTokenizer } {
-  const { dropout, context, tokenInit = 'random' } = opts;
-  check(tokenInit === 'random' || tokenInit === 'separators', `tokenInit must be 'random' or 'separators', got '${String(tokenInit)}'`);
-  check(dropout === undefined || (dropout >= 0 && dropout < 1), `dropout must be in [0, 1), got ${dropout}`);
-  // Our LM checkpoint, or a Hugging Face GPT-2 folder (the released GPT-2: src/hf/load.ts).
-  const hf = isHfFolder(pretrainedDir) ? loadGpt2(pretrainedDir) : null;
-  const ck = hf ? { json: { kind: 'lm' as const, tokenizer: hf.tokenizer?.toJSON() ?? null }, model: hf.model, moments: null } : loadCheckpoint(pretrainedDir);
-  let model: GPT;
-  let tokenizer: BpeTokenizer;
-  try {
-    check(ck.json.kind === 'lm', `${pretrainedDir}: fine-tuning starts from a language model, this is a '${ck.json.kind}' checkpoint`);
-    check(context === undefined || (Number.isInteger(context) && context >= ck.model.config.blockSize),
-      () => `context must be an integer of at least the pretrained model's ${ck.model.config.blockSize} tokens, got ${context}`);
-    tokenizer = BpeTokenizer.fromJSON(ck.json.tokenizer).withSpecialTokens([START, EXTRACT]);
-    const extra = tokenizer.vocabSize - ck.model.config.vocabSize;
-    model = extendVocabulary(ck.model, extra, seed, { ...(dropout === undefined ? {} : { dropout }), ...(context === undefined ? {} : { blockSize: context }) });
-  } finally {
-    // Refused or copied: the loaded model is not needed either way (no tensors left behind).
-    ck.model.dispose();
-    if (ck.moments) tf.dispose([...ck.moments.m.values(), ...ck.moments.v.values()]);
-  }
-  if (init === 'scratch') {
-    const fresh = new GPT(model.config, { seed });
-    model.dispose();
-    model = fresh;
-  }
-  if (tokenInit === 'separators') {
-    // For the scratch twin these copy random rows: the same treatment, nothing learned.
-    const last = (text: string): number => { const ids = tokenizer.encode(text); return ids[ids.length - 1]; };
-    copyEmbeddingRows(model, [[last(SEPARATOR_TEXT.start), tokenizer.specialTokens.get(START)!], [last(SEPARATOR_TEXT.extract), tokenizer.specialTokens.get(EXTRACT)!]]);
-  }
-  model.addClassifierHead(LABELS.length, seed + 7);
-  return { model, tokenizer };
-}
-
-/** Set embedding row `to` to a copy of row `from`, for each pair. */
-function copyEmbeddingRows(model: GPT, pairs: readonly (readonly [number, number])[]): void {
-  const wte = model.params.get('wte')!;
-  const next = tf.tidy(() => {
-    const V = wte.shape[0];
-    const src = Array.from({ length: V }, (_, i) => pairs.find(([, to]) => to === i)?.[0] ?? i);
-    return tf.gather(wte, tf.tensor1d(src, 'int32'));
-  });
-  wte.assign(next);
-  next.dispose();
-}
 
 /**
  * Encode spam examples for the classifier: each example's text as the task reads it (toText: the
@@ -267,33 +111,6 @@ export function finetuneLoss(model: GPT, b: ClassifierBatchData, lambda: number,
     const lm = crossEntropy(model.logits(hidden), tf.tensor2d(b.lmTargets, [b.n, b.T], 'int32'));
     return tf.add(clf, tf.mul(lm, lambda)) as tf.Scalar;
   });
-}
-
-/** Options from code, flags or a checkpoint being resumed, checked field by field. */
-function checkFinetuneOptions(o: unknown, bad: (what: string) => never): FinetuneOptions {
-  const { obj, num } = optionChecker(o, bad);
-  if (obj.task !== 'subject' && obj.task !== 'subject+body') bad("task must be 'subject' or 'subject+body'");
-  if (obj.init !== 'pretrained' && obj.init !== 'scratch') bad("init must be 'pretrained' or 'scratch'");
-  num('T', 3, 65536, true);
-  num('bodyChars', 0, 1_000_000, true);
-  num('lambda', 0, 100);
-  num('epochs', 1, 1_000_000, true);
-  num('batchSize', 1, 4096, true);
-  num('lr', 0, 1);
-  num('weightDecay', 0, 10);
-  num('seed', 0, 2 ** 32 - 1, true);
-  num('maxSteps', 0, 10_000_000, true);
-  if (obj.dropout !== undefined) num('dropout', 0, 0.99);
-  if (obj.context !== undefined) num('context', 3, 65536, true);
-  if (obj.minutes !== undefined) num('minutes', 0, 100_000);
-  if (obj.saveEvery !== undefined) num('saveEvery', 1, 10_000_000, true);
-  if (obj.trainSize !== undefined) num('trainSize', 0, 10_000_000, true);
-  if (obj.evalEvery !== undefined) num('evalEvery', 1, 10_000_000, true);
-  if (obj.tokenInit !== undefined && obj.tokenInit !== 'random' && obj.tokenInit !== 'separators') bad("tokenInit must be 'random' or 'separators'");
-  if (obj.discriminative !== undefined) num('discriminative', 1, 100);
-  if (obj.schedule !== undefined && obj.schedule !== 'cosine' && obj.schedule !== 'slanted') bad("schedule must be 'cosine' or 'slanted'");
-  if (obj.unfreeze !== undefined && obj.unfreeze !== 'all' && obj.unfreeze !== 'gradual' && obj.unfreeze !== 'head-first') bad("unfreeze must be 'all', 'gradual' or 'head-first'");
-  return obj as unknown as FinetuneOptions;
 }
 
 /** How the driver trains: an evaluation at the end of each epoch (or every `evalEvery` steps). */

@@ -1,7 +1,10 @@
 /**
- * classify: GPT-1 style fine-tuning for classification. The `<s> text <e>` inputs, the model
- * prepared from a pretrained language model, fine-tuning with the auxiliary LM loss, evaluation
- * beside the baselines, and the label-efficiency and few-label results the chapter reads.
+ * classify: GPT-1 style fine-tuning for classification, stage 3 of ULMFiT's three (general LM →
+ * in-domain LM → classifier). The `<s> text <e>` inputs (inputs.ts), the run's options
+ * (options.ts), the model prepared from a pretrained language model (prepare.ts, vocab.ts),
+ * fine-tuning with the auxiliary LM loss (finetune.ts) and the devices that keep it from
+ * forgetting (schedule.ts), evaluation beside the baselines, and the label-efficiency and
+ * few-label results the chapter reads.
  *
  * @module
  */
@@ -14,11 +17,11 @@ export { layerGroup, stage3Scale } from './schedule';
 export { chooseStage3, DEFAULT_RECIPE, fewLabelSteps, scratchSteps, STAGE3_CANDIDATES } from './recipe';
 export type { ChoiceCell, ClassifierRecipe, Stage3Candidate } from './recipe';
 export type { Stage3, Unfreeze } from './schedule';
-export {
-  accuracyOf, BEST_EPOCH_DIR, DEFAULT_BODY_FINETUNE, DEFAULT_FINETUNE, encodeSpam, finetune, finetuneLoss, LABELS, predictProba, prepareClassifier,
-  SEPARATOR_TEXT, SMALL_SET_SCHEDULE, smallSetSchedule, trainClassifier,
-} from './finetune';
-export type { ClassifierEvalPoint, FinetuneCallbacks, FinetuneOptions, FinetuneProgress, FinetuneResult, FinetuneState, TokenInit } from './finetune';
+export { DEFAULT_BODY_FINETUNE, DEFAULT_FINETUNE, LABELS, SMALL_SET_SCHEDULE, smallSetSchedule } from './options';
+export type { FinetuneOptions, TokenInit } from './options';
+export { prepareClassifier, SEPARATOR_TEXT } from './prepare';
+export { accuracyOf, BEST_EPOCH_DIR, encodeSpam, finetune, finetuneLoss, predictProba, trainClassifier } from './finetune';
+export type { ClassifierEvalPoint, FinetuneCallbacks, FinetuneProgress, FinetuneResult, FinetuneState } from './finetune';
 export { evaluateClassifier, metricsFromProbs, spamBaselines, trainSpamBaselines } from './evaluate';
 export type { ClassifierMetrics } from './evaluate';
 export { labelEfficiencyAt, labelEfficiencyFigure, labelEfficiencyNs, labelEfficiencyTable, readLabelEfficiency, summarizeLabelEfficiency } from './label-efficiency';

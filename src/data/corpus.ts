@@ -11,7 +11,7 @@
  *   continuing a language model on it before fine-tuning (ULMFiT's second stage; "task-adaptive
  *   pretraining", Gururangan et al., 2020): every training-split subject as one document
  *   `<s> subject <e>`, where the start and end are the blank-line and newline tokens that the
- *   classifier's `<s>` and `<e>` copy (SEPARATOR_TEXT in classify/finetune.ts). Encoded document
+ *   classifier's `<s>` and `<e>` copy (SEPARATOR_TEXT in classify/prepare.ts). Encoded document
  *   by document (`encodePart`), since encoding the joined text would merge the newlines across
  *   documents. Its held-out slice is the *validation* split's subjects, scored, never trained on.
  *
