@@ -16,7 +16,7 @@
 // Resumable: a cell already in the results file is skipped; the file is rewritten after each cell.
 //
 // Usage: npm run build && node scripts/few-label-protocol.js [--n 32,128] [--seeds 4-13]
-//        [--arms task,broad,scratch,nb,lr,nbem,...] [--reference lpft] [--results FILE] [--summarize] [--dry-run]
+//        [--arms task,broad,scratch,nb,lr,nbem,...] [--reference lpft] [--results FILE] [--summarize] [--markdown] [--dry-run]
 'use strict';
 const cp = require('child_process');
 const fs = require('fs');
@@ -216,6 +216,15 @@ try { commit = cp.execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encodi
 
 let ran = 0;
 (async () => {
+// --markdown: the README's table (a row per method, a column per N), from the file as it is now.
+if (argv.includes('--markdown')) {
+  const { lg, spam } = api();
+  const p = lg.readFewLabelProtocol(file, spam.test.map((e) => e.label), reference);
+  const rows = lg.fewLabelProtocolByMethod(p, ['lpft', 'task', 'ulmfit', 'discr', 'stlr', 'long', 'taskreinit', 'broad', 'scratch', 'probe', 'gen', 'nb', 'lr', 'nbem']);
+  const cols = Object.keys(rows[0]);
+  console.log(`| ${cols.join(' | ')} |\n|${cols.map(() => '---').join('|')}|\n${rows.map((r) => `| ${cols.map((c) => r[c]).join(' | ')} |`).join('\n')}`);
+  process.exit(0);
+}
 if (arms.includes('probe') && !dryRun) await api().lg.initBackend();
 for (const n of ns) {
   for (const seed of seeds) {

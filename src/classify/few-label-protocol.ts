@@ -95,6 +95,7 @@ export function fewLabelProtocolByMethod(p: FewLabelProtocol, order?: readonly s
   const ns = [...new Set(p.summary.map((r) => r.n))].sort((a, b) => a - b);
   const keys = [...new Set([...(order ?? []), ...p.summary.map((r) => r.key)])].filter((k) => p.summary.some((r) => r.key === k));
   const most = new Map(ns.map((n) => [n, Math.max(...p.summary.filter((r) => r.n === n).map((r) => r.seeds.length))]));
+  const reference = p.summary.find((r) => r.vsReference)?.vsReference?.reference;
   return keys.map((key) => ({
     method: p.summary.find((r) => r.key === key)!.name,
     ...Object.fromEntries(ns.map((n) => {
@@ -102,7 +103,8 @@ export function fewLabelProtocolByMethod(p: FewLabelProtocol, order?: readonly s
       if (!r) return [`N = ${n}`, '—'];
       const few = r.seeds.length < most.get(n)! ? ` (${r.seeds.length} seeds)` : '';
       const v = r.vsReference?.accuracy;
-      return [`N = ${n}`, `${pct(r.accuracy)} ± ${pct(r.sd)}${few}, F1 ${r.f1.toFixed(2)}; ${v ? `${signed(v.diff)} [${signed(v.lo)}, ${signed(v.hi)}]` : 'reference'}`];
+      const vs = v ? `${signed(v.diff)} [${signed(v.lo)}, ${signed(v.hi)}]` : key === reference ? 'reference' : 'no paired reference';
+      return [`N = ${n}`, `${pct(r.accuracy)} ± ${pct(r.sd)}${few}, F1 ${r.f1.toFixed(2)}; ${vs}`];
     })),
   }));
 }

@@ -106,7 +106,7 @@ export function labelEfficiencyAt(points: readonly LabelEfficiencyPoint[], key: 
   return points.find((p) => p.key === key && p.n === n);
 }
 
-const COLORS: Record<string, string> = { broad: '#d62728', moby: '#ff7f0e', scratch: '#1f77b4', nb: '#2ca02c' };
+const COLORS: Record<string, string> = { broad: '#d62728', moby: '#ff7f0e', scratch: '#1f77b4', nb: '#2ca02c', task: '#9467bd' };
 
 /**
  * Test accuracy against N on a log axis: one line per model through the means over seeds, the
