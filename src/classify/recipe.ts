@@ -14,7 +14,7 @@
  */
 import { check } from '../errors';
 import type { Stage3 } from './schedule';
-import type { TokenInit } from './finetune';
+import type { TokenInit } from './options';
 
 /** A stage-3 schedule that the choice compared: its key in the protocol's results, and its settings. */
 export interface Stage3Candidate {
