@@ -69,6 +69,11 @@ export interface ClassifierRecipe {
   readonly fewLabelSteps: number;
 }
 
+/**
+ * The recipe `train classifier` runs without flags: stage 2's LM, `<s>`/`<e>` as separators, the
+ * stage-3 schedule chooseStage3 picks (head first, then all), and for `--train-size N` the fixed
+ * step count, the last step kept. Checked against data/results/stage3-choice.json by a test.
+ */
 export const DEFAULT_RECIPE: ClassifierRecipe = {
   name: 'the three stages: the broad LM, continued on the task\'s own subjects, then head first, then all (LP-FT)',
   pretrained: 'data/checkpoints/lm-task',
