@@ -9,8 +9,11 @@
 //
 // That file has other writers (scripts/few-label-protocol.js appends the other arms and
 // recomputes `summary`, which this script leaves alone): before each write it is re-read, only
-// this cell is added, and it is written atomically (a temporary file, then a rename).
-// Resumable: a cell already in the file is skipped.
+// this cell is added, and it is written atomically (a temporary file, then a rename). A writer
+// that read the file before our rename and renames after it drops our cell (its save takes a
+// while: it recomputes the bootstrap summary in between), so at the end the cells of this run
+// are checked for a while and put back if missing, until two checks in a row find them all.
+// Resumable: a cell already in the file is skipped (a seeded run gives the same cell again).
 //
 // Usage: npm run build && node scripts/generative-protocol.js [--n 32,128] [--seeds 4-13]
 'use strict';
@@ -60,6 +63,7 @@ try { commit = cp.execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encodi
   const spam = lg.loadSpam();
   const test = spam.test.map((e) => e.subject);
   const labels = spam.test.map((e) => e.label);
+  const mine = new Map();
   for (const seed of SEEDS) {
     for (const n of NS) {
       const id = `${KEY}|${n}|${seed}`;
@@ -77,7 +81,16 @@ try { commit = cp.execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encodi
         wallSeconds: (Date.now() - t0) / 1000, commit, created: new Date().toISOString(),
       };
       addCell(id, cell);
+      mine.set(id, cell);
       console.error(`${id}: accuracy ${(100 * cell.accuracy).toFixed(2)} %, F1 ${cell.f1.toFixed(3)}, ${cell.wallSeconds.toFixed(0)} s`);
     }
+  }
+  // Put back any cell of ours that a concurrent writer dropped; stop after two clean checks.
+  for (let round = 0, clean = 0; round < 12 && clean < 2 && mine.size > 0; round++) {
+    await new Promise((resolve) => setTimeout(resolve, 20_000));
+    const missing = [...mine.keys()].filter((id) => !readResults().cells[id]);
+    for (const id of missing) addCell(id, mine.get(id));
+    clean = missing.length === 0 ? clean + 1 : 0;
+    if (missing.length) console.error(`put back ${missing.length} cells a concurrent writer dropped: ${missing.join(', ')}`);
   }
 })().catch((e) => { console.error(e); process.exit(1); });
