@@ -104,7 +104,26 @@ const results = fs.existsSync(file)
   ? JSON.parse(fs.readFileSync(file, 'utf8'))
   : { created: new Date().toISOString(), task: 'subject', protocol: fs.readFileSync(__filename, 'utf8').split('\n').slice(1, 15).map((l) => l.replace(/^\/\/ ?/, '')).join(' ').trim(), cells: {} };
 
-function save() {
+// Several processes may add cells to one file (different arms at once): each save holds a lock
+// folder from reading the file to renaming the new one into place, so no cell is lost between.
+function withLock(fn) {
+  const lock = `${file}.lock`;
+  const t0 = Date.now();
+  for (;;) {
+    try { fs.mkdirSync(lock); break; } catch (e) {
+      if (e.code !== 'EEXIST') throw e;
+      // A lock older than ten minutes belongs to a process that died while holding it.
+      try { if (Date.now() - fs.statSync(lock).mtimeMs > 600_000) fs.rmdirSync(lock); } catch { /* gone */ }
+      if (Date.now() - t0 > 900_000) throw new Error(`${lock}: still locked after 15 minutes`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
+  }
+  try { fn(); } finally { fs.rmdirSync(lock); }
+}
+
+function save() { withLock(saveLocked); }
+
+function saveLocked() {
   if (fs.existsSync(file)) {
     const onDisk = JSON.parse(fs.readFileSync(file, 'utf8'));
     for (const [id, c] of Object.entries(onDisk.cells ?? {})) if (!results.cells[id]) results.cells[id] = c;
