@@ -65,7 +65,11 @@ const BASELINE_ARMS = {
   lr: 'logistic regression, words + bigrams (C by 5-fold CV in the N labels)',
   nbem: 'naive Bayes + EM over the unlabelled training subjects (λ by 5-fold CV in the N labels)',
   probe: 'linear probe: logistic regression on the stage-2 LM\'s frozen state at <e> (C by 5-fold CV in the N labels)',
+  vote: 'majority vote of the three uses of the stage-2 LM (LP-FT, probe, generative)',
 };
+// The vote's members, fixed before any of them ran on these seeds: the three ways this chapter
+// uses the stage-2 LM. Their stored test predictions are all it reads: it trains nothing.
+const VOTE_MEMBERS = ['lpft', 'probe', 'gen'];
 const arms = opt('arms', [...Object.keys(GPT_ARMS), ...Object.keys(BASELINE_ARMS)].join(',')).split(',');
 for (const a of arms) if (!GPT_ARMS[a] && !BASELINE_ARMS[a]) throw new Error(`unknown arm '${a}'`);
 
@@ -177,6 +181,16 @@ function probeCell(n, seed) {
   return { chosen: probe.chosen, accuracy: lg.accuracy(labels, predictions), f1: lg.f1(labels, predictions), predictions: predictions.join(''), wallSeconds: (Date.now() - t0) / 1000 };
 }
 
+function voteCell(n, seed) {
+  const { lg, spam } = api();
+  const onDisk = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')).cells : {};
+  const members = VOTE_MEMBERS.map((k) => results.cells[`${k}|${n}|${seed}`] ?? onDisk[`${k}|${n}|${seed}`]);
+  if (members.some((m) => !m)) { console.error(`skipping vote|${n}|${seed}: a member has not run`); return null; }
+  const predictions = spam.test.map((_, i) => (members.reduce((a, m) => a + Number(m.predictions[i]), 0) * 2 > members.length ? 1 : 0));
+  const labels = spam.test.map((e) => e.label);
+  return { members: VOTE_MEMBERS, accuracy: lg.accuracy(labels, predictions), f1: lg.f1(labels, predictions), predictions: predictions.join(''), wallSeconds: 0 };
+}
+
 function gptCell(key, n, seed) {
   const arm = GPT_ARMS[key];
   // Beyond the two N the search covered, the CLI's rule (src/classify/recipe.ts): the fixed count,
@@ -239,7 +253,7 @@ let ran = 0;
 if (argv.includes('--markdown')) {
   const { lg, spam } = api();
   const p = lg.readFewLabelProtocol(file, spam.test.map((e) => e.label), reference);
-  const rows = lg.fewLabelProtocolByMethod(p, ['lpft', 'task', 'ulmfit', 'discr', 'stlr', 'long', 'taskreinit', 'broad', 'scratch', 'probe', 'gen', 'nb', 'lr', 'nbem']);
+  const rows = lg.fewLabelProtocolByMethod(p, ['lpft', 'task', 'ulmfit', 'discr', 'stlr', 'long', 'taskreinit', 'broad', 'scratch', 'probe', 'gen', 'vote', 'nb', 'lr', 'nbem']);
   const cols = Object.keys(rows[0]);
   console.log(`| ${cols.join(' | ')} |\n|${cols.map(() => '---').join('|')}|\n${rows.map((r) => `| ${cols.map((c) => r[c]).join(' | ')} |`).join('\n')}`);
   process.exit(0);
@@ -254,7 +268,7 @@ for (const n of ns) {
         console.error(`skipping ${id}: ${GPT_ARMS[key].pretrained} does not exist yet`);
         continue;
       }
-      const cell = GPT_ARMS[key] ? gptCell(key, n, seed) : dryRun ? null : key === 'probe' ? probeCell(n, seed) : baselineCell(key, n, seed);
+      const cell = GPT_ARMS[key] ? gptCell(key, n, seed) : dryRun ? null : key === 'probe' ? probeCell(n, seed) : key === 'vote' ? voteCell(n, seed) : baselineCell(key, n, seed);
       if (!cell) continue;
       results.cells[id] = { key, name: GPT_ARMS[key]?.name ?? BASELINE_ARMS[key], n, seed, ...cell, commit, created: new Date().toISOString() };
       ran++;
