@@ -16,7 +16,7 @@
 // Resumable: a cell already in the results file is skipped; the file is rewritten after each cell.
 //
 // Usage: npm run build && node scripts/few-label-protocol.js [--n 32,128] [--seeds 4-13]
-//        [--arms task,broad,scratch,nb,lr,nbem,...] [--reference lpft] [--results FILE] [--summarize] [--markdown] [--dry-run]
+//        [--arms task,broad,scratch,nb,lr,nbem,...] [--reference long] [--results FILE] [--summarize] [--markdown] [--dry-run]
 'use strict';
 const cp = require('child_process');
 const fs = require('fs');
@@ -37,8 +37,9 @@ function seedList(text) {
 }
 const ns = opt('n', '32,128').split(',').map(Number);
 const seeds = seedList(opt('seeds', '4-13'));
-// The reference: the CLI's default recipe (stage 2, then head first, then all).
-const reference = opt('reference', 'lpft');
+// The reference: the CLI's default recipe (lg.DEFAULT_RECIPE.stage2.key: lm-task-long, then head
+// first, then all).
+const reference = opt('reference', 'long');
 const file = path.resolve(ROOT, opt('results', 'data/results/few-label-protocol.json'));
 const dryRun = argv.includes('--dry-run');
 
@@ -55,8 +56,10 @@ const GPT_ARMS = {
   lpft: { name: 'stage 2, then head first, then all (LP-FT)', pretrained: 'data/checkpoints/lm-task', init: 'pretrained', steps: 'task', extra: ['--unfreeze', 'head-first'] },
   discr: { name: 'stage 2, then discriminative rates (2.6 per layer)', pretrained: 'data/checkpoints/lm-task', init: 'pretrained', steps: 'task', extra: ['--discriminative', '2.6'] },
   // Longer stage 2 (1000 steps instead of 150), on the subjects alone or with the training
-  // messages' bodies, then the default stage 3: candidates for the shipped stage-2 LM.
-  long: { name: 'stage 2 for 1000 steps on subjects, then LP-FT', pretrained: 'out/stage2/subjects-1000', init: 'pretrained', steps: 'task', extra: ['--unfreeze', 'head-first'] },
+  // messages' bodies, then the default stage 3: candidates for the shipped stage-2 LM. Its choice
+  // runs (seeds 1-3, stage3-choice.json) read the float32 run in out/stage2/subjects-1000; the
+  // test cells read its shipped float16 copy, data/checkpoints/lm-task-long, as the CLI does.
+  long: { name: 'stage 2 for 1000 steps (lm-task-long), then LP-FT', pretrained: 'data/checkpoints/lm-task-long', init: 'pretrained', steps: 'task', extra: ['--unfreeze', 'head-first'] },
   bodies: { name: 'stage 2 for 1000 steps on subjects and bodies, then LP-FT', pretrained: 'out/stage2/bodies-1000', init: 'pretrained', steps: 'task', extra: ['--unfreeze', 'head-first'] },
   stlr: { name: 'stage 2, then the slanted triangular rate', pretrained: 'data/checkpoints/lm-task', init: 'pretrained', steps: 'task', extra: ['--schedule', 'slanted'] },
 };

@@ -53,6 +53,8 @@ const MODELS = {
   // The broad LM continued on the task's unlabelled subjects (issue 25's stage 2); the few-label
   // protocol (scripts/few-label-protocol.js) chooses its fixed step count from this model's cells.
   task: { name: 'pretrained (task-adapted LM)', pretrained: 'data/checkpoints/lm-task', init: 'pretrained' },
+  // The longer stage 2 that the CLI's default recipe starts from (src/classify/recipe.ts).
+  tasklong: { name: 'pretrained (task-adapted LM, 1000 steps)', pretrained: 'data/checkpoints/lm-task-long', init: 'pretrained' },
 };
 const models = opt('models', 'broad,moby,scratch,nb').split(',');
 for (const m of models) if (!MODELS[m]) throw new Error(`unknown model '${m}' (expected ${Object.keys(MODELS).join(', ')})`);

@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { saveCheckpoint } from '../src/checkpoint';
-import { chooseStage3, DEFAULT_RECIPE, fewLabelSteps, scratchSteps, STAGE3_CANDIDATES } from '../src/classify/recipe';
+import { chooseByValidation, chooseStage3, DEFAULT_RECIPE, fewLabelSteps, scratchSteps, STAGE2_CANDIDATES, STAGE3_CANDIDATES } from '../src/classify/recipe';
 import { GPT, makeConfig } from '../src/model';
 import { BpeTokenizer } from '../src/tokenize';
 import { assertCleanFailure, cli } from './safety-helpers';
@@ -18,15 +18,18 @@ describe('classify/recipe: the default recipe', () => {
     const file = JSON.parse(fs.readFileSync(path.join(ROOT, 'data', 'results', 'stage3-choice.json'), 'utf8')) as { cells: Record<string, { key: string; n: number; seed: number; valAccuracy: number }> };
     const cells = Object.values(file.cells);
     assert.ok(cells.every((c) => [1, 2, 3].includes(c.seed)), 'the choice uses seeds 1-3 only');
-    const { best, means } = chooseStage3(cells);
+    const { best, means, stage2 } = chooseStage3(cells);
     assert.equal(DEFAULT_RECIPE.stage3.key, best.key, `means ${JSON.stringify(means)}`);
-    assert.ok(fs.existsSync(path.join(ROOT, DEFAULT_RECIPE.pretrained, 'checkpoint.json')), 'the stage-2 LM is shipped');
+    assert.equal(DEFAULT_RECIPE.stage2.key, stage2.best.key, `means ${JSON.stringify(stage2.means)}`);
+    assert.equal(DEFAULT_RECIPE.pretrained, DEFAULT_RECIPE.stage2.pretrained);
+    for (const c of STAGE2_CANDIDATES) assert.ok(fs.existsSync(path.join(ROOT, c.pretrained, 'checkpoint.json')), `${c.pretrained} is shipped`);
   });
 
   it('chooseStage3 refuses a missing run; the step rules', () => {
     const cells = STAGE3_CANDIDATES.flatMap((c, i) => [32, 128].flatMap((n) => [1, 2, 3].map((seed) => ({ key: c.key, n, seed, valAccuracy: 0.7 + 0.01 * i }))));
-    assert.equal(chooseStage3(cells).best.key, STAGE3_CANDIDATES[STAGE3_CANDIDATES.length - 1].key);
-    assert.throws(() => chooseStage3(cells.slice(1)), /lacks a run of seeds 1-3/);
+    assert.equal(chooseByValidation(STAGE3_CANDIDATES, cells).best.key, STAGE3_CANDIDATES[STAGE3_CANDIDATES.length - 1].key);
+    assert.throws(() => chooseByValidation(STAGE3_CANDIDATES, cells.slice(1)), /lacks a run of seeds 1-3/);
+    assert.throws(() => chooseStage3(cells), /'long' lacks a run/, 'the stage-2 step needs its own runs');
     assert.equal(fewLabelSteps(32, 32), DEFAULT_RECIPE.fewLabelSteps);
     assert.equal(fewLabelSteps(128, 32), DEFAULT_RECIPE.fewLabelSteps);
     assert.equal(fewLabelSteps(1024, 32), 128);

@@ -59,10 +59,10 @@ export const CHOICE_SEEDS = [1, 2, 3] as const;
  * Read the protocol's file and check it against `testLabels`: the seeds are not the choice
  * seeds, and every stored accuracy interval equals the one recomputed from the predictions
  * (2,000 paired resamples, seed 1, as the script draws them; to 1e-12). `reference` is the method
- * the file's intervals are against (the script's --reference; default 'lpft', the CLI's default
- * recipe). Throws InputError naming the method and N of the first disagreement.
+ * the file's intervals are against (the script's --reference; default 'long', the CLI's default
+ * recipe, DEFAULT_RECIPE.stage2.key). Throws InputError naming the method and N of the first disagreement.
  */
-export function readFewLabelProtocol(file: string, testLabels: ArrayLike<number>, reference = 'lpft'): FewLabelProtocol {
+export function readFewLabelProtocol(file: string, testLabels: ArrayLike<number>, reference = 'long'): FewLabelProtocol {
   if (!fs.existsSync(file)) throw new InputError(`${file} does not exist: run \`node scripts/few-label-protocol.js\` first`);
   const json = JSON.parse(fs.readFileSync(file, 'utf8')) as Omit<FewLabelProtocol, 'seeds'>;
   const cells = Object.values(json.cells);

@@ -4,13 +4,14 @@
  * LM continued on the task's unlabelled training subjects (data/checkpoints/lm-task), which the
  * classifier starts from; stage 3, fine-tuning with the schedule chosen here.
  *
- * How the stage-3 schedule was chosen, once and in the open: each candidate (STAGE3_CANDIDATES)
- * was run with the same fixed step count on seeds 1–3 at N = 32 and 128 labelled subjects and
- * scored on the 540 validation subjects (data/results/stage3-choice.json, written by
- * scripts/few-label-protocol.js --seeds 1-3 --results data/results/stage3-choice.json); the
- * candidate with the best mean validation accuracy over those six runs is the default
- * (chooseStage3 recomputes it, and a test checks DEFAULT_RECIPE against the file). Seeds 4–13,
- * on which the chapter's table is measured, chose nothing.
+ * How it was chosen, once and in the open, in two steps, each on seeds 1–3 at N = 32 and 128
+ * labelled subjects with the same fixed step count, scored on the 540 validation subjects
+ * (data/results/stage3-choice.json, written by scripts/few-label-protocol.js --seeds 1-3
+ * --results data/results/stage3-choice.json): first the stage-3 schedule on the 150-step stage-2
+ * LM (STAGE3_CANDIDATES), then, with that schedule, the stage-2 LM itself: 150 steps or 1000
+ * (STAGE2_CANDIDATES). Each time the candidate with the best mean validation accuracy over the
+ * six runs wins (chooseStage3 recomputes both; a test checks DEFAULT_RECIPE against the file).
+ * Seeds 4–13, on which the chapter's table is measured, chose nothing.
  */
 import { check } from '../errors';
 import type { Stage3 } from './schedule';
@@ -33,22 +34,48 @@ export const STAGE3_CANDIDATES: readonly Stage3Candidate[] = [
   { key: 'lpft', name: 'head first, then all (LP-FT)', stage3: { unfreeze: 'head-first' } },
 ];
 
+/** A stage-2 LM that the second step of the choice compared, each fine-tuned with the chosen stage 3. */
+export interface Stage2Candidate {
+  /** The arm's key in the protocol's results. */
+  readonly key: string;
+  /** In words. */
+  readonly name: string;
+  /** Its checkpoint, relative to the project. */
+  readonly pretrained: string;
+}
+
+/** The stage-2 LMs compared, both with head first, then all: 150 steps on the training subjects, or 1000. */
+export const STAGE2_CANDIDATES: readonly Stage2Candidate[] = [
+  { key: 'lpft', name: 'lm-task: 150 steps on the training subjects (614 k tokens)', pretrained: 'data/checkpoints/lm-task' },
+  { key: 'long', name: 'lm-task-long: 1000 steps on the training subjects (4.1 M tokens)', pretrained: 'data/checkpoints/lm-task-long' },
+];
+
 /** One run of the choice: an arm, N, seed and its validation accuracy (0–1). */
 export interface ChoiceCell { readonly key: string; readonly n: number; readonly seed: number; readonly valAccuracy: number }
 
 /**
- * The candidate with the best mean validation accuracy over `cells` of seeds 1–3 at N = 32 and
- * 128 (every candidate must have all six); ties go to the earlier candidate. Throws when a run is missing.
+ * Among `candidates` (anything with a key), the one with the best mean validation accuracy over
+ * `cells` of seeds 1–3 at N = 32 and 128 (every candidate must have all six); ties go to the
+ * earlier candidate. Throws when a run is missing.
  */
-export function chooseStage3(cells: readonly ChoiceCell[]): { best: Stage3Candidate; means: Record<string, number> } {
+export function chooseByValidation<C extends { readonly key: string }>(candidates: readonly C[], cells: readonly ChoiceCell[]): { best: C; means: Record<string, number> } {
   const means: Record<string, number> = {};
-  for (const c of STAGE3_CANDIDATES) {
+  for (const c of candidates) {
     const runs = [32, 128].flatMap((n) => [1, 2, 3].map((seed) => cells.find((x) => x.key === c.key && x.n === n && x.seed === seed)));
-    check(runs.every((r) => r !== undefined && Number.isFinite(r.valAccuracy)), `chooseStage3: '${c.key}' lacks a run of seeds 1-3 at N = 32 and 128`);
+    check(runs.every((r) => r !== undefined && Number.isFinite(r.valAccuracy)), `chooseByValidation: '${c.key}' lacks a run of seeds 1-3 at N = 32 and 128`);
     means[c.key] = runs.reduce((a, r) => a + r!.valAccuracy, 0) / runs.length;
   }
-  const best = STAGE3_CANDIDATES.reduce((b, c) => (means[c.key] > means[b.key] ? c : b));
+  const best = candidates.reduce((b, c) => (means[c.key] > means[b.key] ? c : b));
   return { best, means };
+}
+
+/**
+ * The two steps of the choice from the validation runs `cells`: the stage-3 schedule among
+ * STAGE3_CANDIDATES, then the stage-2 LM among STAGE2_CANDIDATES (each with its mean validation
+ * accuracy, 0–1, by key). Throws when a run is missing.
+ */
+export function chooseStage3(cells: readonly ChoiceCell[]): { best: Stage3Candidate; means: Record<string, number>; stage2: { best: Stage2Candidate; means: Record<string, number> } } {
+  return { ...chooseByValidation(STAGE3_CANDIDATES, cells), stage2: chooseByValidation(STAGE2_CANDIDATES, cells) };
 }
 
 /** What `train classifier` does when no flag says otherwise. */
@@ -61,6 +88,8 @@ export interface ClassifierRecipe {
   readonly tokenInit: TokenInit;
   /** The stage-3 schedule chosen by chooseStage3. */
   readonly stage3: Stage3Candidate;
+  /** The stage-2 LM chosen by chooseStage3 (its `key` names the recipe's arm in the protocol's results). */
+  readonly stage2: Stage2Candidate;
   /**
    * Steps for `--train-size N`: the fixed count chosen for stage 2's LM on seeds 1–3 (30 at
    * N = 32 and 128, data/results/few-label-choice.json), and at least four passes over larger N.
@@ -70,15 +99,17 @@ export interface ClassifierRecipe {
 }
 
 /**
- * The recipe `train classifier` runs without flags: stage 2's LM, `<s>`/`<e>` as separators, the
- * stage-3 schedule chooseStage3 picks (head first, then all), and for `--train-size N` the fixed
- * step count, the last step kept. Checked against data/results/stage3-choice.json by a test.
+ * The recipe `train classifier` runs without flags: the stage-2 LM and the stage-3 schedule
+ * chooseStage3 picks (1000 steps; head first, then all), `<s>`/`<e>` as separators, and for
+ * `--train-size N` the fixed step count, the last step kept. Checked against
+ * data/results/stage3-choice.json by a test.
  */
 export const DEFAULT_RECIPE: ClassifierRecipe = {
-  name: 'the three stages: the broad LM, continued on the task\'s own subjects, then head first, then all (LP-FT)',
-  pretrained: 'data/checkpoints/lm-task',
+  name: 'the three stages: the broad LM, continued 1000 steps on the task\'s own subjects, then head first, then all (LP-FT)',
+  pretrained: 'data/checkpoints/lm-task-long',
   tokenInit: 'separators',
   stage3: STAGE3_CANDIDATES[2],
+  stage2: STAGE2_CANDIDATES[1],
   fewLabelSteps: 30,
 };
 
