@@ -128,9 +128,11 @@ function withLock(fn) {
   try { fn(); } finally { fs.rmdirSync(lock); }
 }
 
-function save() { withLock(saveLocked); }
+// The summary's paired bootstraps take longer than a cell as the arms grow: each cell's save
+// keeps the cells only, and the run's last save (or --summarize) recomputes the summary.
+function save(final = false) { withLock(() => saveLocked(final)); }
 
-function saveLocked() {
+function saveLocked(final) {
   if (fs.existsSync(file)) {
     const onDisk = JSON.parse(fs.readFileSync(file, 'utf8'));
     for (const [id, c] of Object.entries(onDisk.cells ?? {})) if (!results.cells[id]) results.cells[id] = c;
@@ -140,7 +142,7 @@ function saveLocked() {
   // A step count another process knew (it read the choice file later) is kept, not nulled.
   const known = results.steps ?? {};
   results.steps = Object.fromEntries(Object.entries(STEPS).map(([k, v]) => [k, Object.fromEntries(Object.entries(v).map(([n, s]) => [n, s ?? known[k]?.[n] ?? null]))]));
-  results.summary = summarize();
+  if (final || !results.summary) results.summary = summarize();
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.tmp-${process.pid}`;
   fs.writeFileSync(tmp, JSON.stringify(results, null, 1) + '\n');
@@ -280,7 +282,7 @@ for (const n of ns) {
     }
   }
 }
-if (!dryRun && (ran > 0 || argv.includes('--summarize'))) save();
+if (!dryRun && (ran > 0 || argv.includes('--summarize'))) save(true);
 const fmt = (x) => (100 * x).toFixed(1);
 for (const r of results.summary ?? []) {
   const v = r.vsReference;
