@@ -41,6 +41,8 @@ describe('readFewLabelProtocol', () => {
     assert.ok(Math.abs(t.x[i] + t.error_x.array[i] - 100 * nb.hi) < 1e-9);
     assert.ok(Math.abs(t.x[i] - t.error_x.arrayminus[i] - 100 * nb.lo) < 1e-9);
     assert.equal(t.x[t.y.indexOf('three stages')], 0);
+    const relabelled = fewLabelProtocolFigure(p, { labels: { nb: 'NB' } }).data[0] as unknown as { y: string[] };
+    assert.ok(relabelled.y.includes('NB') && !relabelled.y.includes('naive Bayes'));
   });
 
   it('reads a file whose intervals its predictions reproduce, and tables it', () => {

@@ -127,22 +127,22 @@ export function fewLabelProtocolTable(p: FewLabelProtocol): Record<string, strin
  * test accuracy from the reference (points) with its paired bootstrap 95 % interval as a bar, and
  * a line at 0. A bar wholly left of the line: that method did worse than the reference on these
  * seeds beyond the noise of seeds and test subjects; wholly right: better. Methods are in the
- * order of `order` (keys; absent: the first N's order of the differences), and the reference
- * itself is a row at 0 labelled with its mean accuracy.
+ * order of `order` (keys; absent: the first N's order of the differences), labelled by `labels`
+ * (key → short label; absent: the method's name), and the reference itself is a row at 0.
  */
-export function fewLabelProtocolFigure(p: FewLabelProtocol, opts: { order?: readonly string[]; title?: string; width?: number; height?: number } = {}): Figure {
+export function fewLabelProtocolFigure(p: FewLabelProtocol, opts: { order?: readonly string[]; labels?: Readonly<Record<string, string>>; title?: string; width?: number; height?: number } = {}): Figure {
   const ns = [...new Set(p.summary.map((r) => r.n))].sort((a, b) => a - b);
   const diffOf = (r: ProtocolRow): number => r.vsReference?.accuracy.diff ?? 0;
   const first = p.summary.filter((r) => r.n === ns[0]).sort((a, b) => diffOf(a) - diffOf(b));
   const order = opts.order ?? [...first.map((r) => r.key), ...p.summary.map((r) => r.key).filter((k) => !first.some((r) => r.key === k))];
   const keys = [...new Set(order)].filter((k) => p.summary.some((r) => r.key === k));
-  const nameOf = (key: string): string => p.summary.find((r) => r.key === key)!.name;
+  const nameOf = (key: string): string => opts.labels?.[key] ?? p.summary.find((r) => r.key === key)!.name;
   const gap = 0.04;
   const width = (1 - gap * (ns.length - 1)) / ns.length;
   const data: Trace[] = [];
   const layout: Record<string, unknown> = {
     title: { text: opts.title ?? 'each method against the reference: difference in test accuracy, paired 95 % interval' },
-    width: opts.width ?? 1000, height: opts.height ?? 120 + 34 * keys.length, margin: { t: 70, r: 20, b: 60, l: 330 },
+    width: opts.width ?? 1100, height: opts.height ?? 140 + 30 * keys.length, margin: { t: 80, r: 20, b: 60, l: 40 },
     showlegend: false,
     yaxis: { type: 'category', categoryarray: keys.map(nameOf).reverse(), automargin: true },
     shapes: [] as unknown[], annotations: [] as unknown[],
