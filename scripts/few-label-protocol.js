@@ -258,7 +258,7 @@ let ran = 0;
 if (argv.includes('--markdown')) {
   const { lg, spam } = api();
   const p = lg.readFewLabelProtocol(file, spam.test.map((e) => e.label), reference);
-  const rows = lg.fewLabelProtocolByMethod(p, ['lpft', 'task', 'ulmfit', 'discr', 'stlr', 'long', 'taskreinit', 'broad', 'scratch', 'probe', 'gen', 'vote', 'nb', 'lr', 'nbem']);
+  const rows = lg.fewLabelProtocolByMethod(p, Object.keys(lg.FEW_LABEL_METHODS));
   const cols = Object.keys(rows[0]);
   console.log(`| ${cols.join(' | ')} |\n|${cols.map(() => '---').join('|')}|\n${rows.map((r) => `| ${cols.map((c) => r[c]).join(' | ')} |`).join('\n')}`);
   process.exit(0);

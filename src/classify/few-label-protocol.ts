@@ -52,6 +52,26 @@ export interface FewLabelProtocol {
   readonly seeds: readonly number[];
 }
 
+/**
+ * The protocol's methods in the order tables and figures show them (the default recipe first),
+ * each with a short label: key (as in the results file) → label.
+ */
+export const FEW_LABEL_METHODS: Readonly<Record<string, string>> = {
+  long: 'default: lm-task-long, LP-FT',
+  lpft: 'lm-task, LP-FT',
+  task: 'lm-task, plain',
+  ulmfit: "lm-task, ULMFiT's stage 3",
+  taskreinit: 'stage 2 alone (random init)',
+  broad: 'lm-broad, plain (no stage 2)',
+  scratch: 'from scratch',
+  probe: 'linear probe on lm-task',
+  gen: 'generative, lm-task',
+  vote: 'vote: LP-FT, probe, generative',
+  nb: 'naive Bayes',
+  lr: 'logistic regression',
+  nbem: 'naive Bayes + EM',
+};
+
 /** The seeds 1–3 chose the step counts; the protocol must run on others. */
 export const CHOICE_SEEDS = [1, 2, 3] as const;
 

@@ -27,7 +27,7 @@ export type { ClassifierMetrics } from './evaluate';
 export { labelEfficiencyAt, labelEfficiencyFigure, labelEfficiencyNs, labelEfficiencyTable, readLabelEfficiency, summarizeLabelEfficiency } from './label-efficiency';
 export type { LabelEfficiencyCell, LabelEfficiencyPoint, LabelEfficiencyResults } from './label-efficiency';
 export type { SpamBaselines } from './evaluate';
-export { CHOICE_SEEDS, fewLabelProtocolByMethod, fewLabelProtocolFigure, fewLabelProtocolTable, readFewLabelProtocol } from './few-label-protocol';
+export { CHOICE_SEEDS, FEW_LABEL_METHODS, fewLabelProtocolByMethod, fewLabelProtocolFigure, fewLabelProtocolTable, readFewLabelProtocol } from './few-label-protocol';
 export { classifierOrStandIn, languageModelOrStandIn, readClassifierComparison } from './stand-ins';
 export { DEFAULT_GENERATIVE, GENERATIVE_CUES, trainGenerativeClassifier } from './generative';
 export type { GenerativeClassifier, GenerativeOptions } from './generative';
