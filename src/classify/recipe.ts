@@ -51,7 +51,16 @@ export const STAGE2_CANDIDATES: readonly Stage2Candidate[] = [
 ];
 
 /** One run of the choice: an arm, N, seed and its validation accuracy (0–1). */
-export interface ChoiceCell { readonly key: string; readonly n: number; readonly seed: number; readonly valAccuracy: number }
+export interface ChoiceCell {
+  /** The arm (a candidate's key). */
+  readonly key: string;
+  /** Labelled training subjects. */
+  readonly n: number;
+  /** The seed of the subset, the head and the batch order (1–3 for the choice). */
+  readonly seed: number;
+  /** Accuracy on the 540 validation subjects after the fixed steps, 0–1. */
+  readonly valAccuracy: number;
+}
 
 /**
  * Among `candidates` (anything with a key), the one with the best mean validation accuracy over
