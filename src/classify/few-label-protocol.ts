@@ -61,6 +61,8 @@ export const FEW_LABEL_METHODS: Readonly<Record<string, string>> = {
   lpft: 'lm-task, LP-FT',
   task: 'lm-task, plain',
   ulmfit: "lm-task, ULMFiT's stage 3",
+  discr: 'lm-task, discriminative rates',
+  stlr: 'lm-task, slanted rate',
   taskreinit: 'stage 2 alone (random init)',
   broad: 'lm-broad, plain (no stage 2)',
   scratch: 'from scratch',
