@@ -61,9 +61,11 @@ describe('checkpoints: format and validation', () => {
     // Every tensor the engine creates takes the next id, so the ids used count what the load
     // allocated: one tensor read from the file and the variable holding it, per parameter. A model
     // drawn at random first and then overwritten would create two more per parameter.
-    const first = tf.engine().nextTensorId();
+    // nextTensorId is the engine's own counter (private in its type declarations).
+    const nextId = (): number => (tf.engine() as unknown as { nextTensorId(): number }).nextTensorId();
+    const first = nextId();
     const ck = loadCheckpoint(dir);
-    const created = tf.engine().nextTensorId() - first - 1;
+    const created = nextId() - first - 1;
     assert.equal(created, 2 * saved.specs.length);
     assert.deepEqual(ck.model.specs.map((s) => s.name), saved.specs.map((s) => s.name));
     for (const s of saved.specs) assert.deepEqual(Array.from(ck.model.params.get(s.name)!.dataSync()), Array.from(saved.params.get(s.name)!.dataSync()), s.name);
