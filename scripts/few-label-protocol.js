@@ -21,20 +21,12 @@
 const cp = require('child_process');
 const fs = require('fs');
 const path = require('path');
+const { flagValue, seedList } = require('./lib/args');
 const { cliJson: cli } = require('./lib/cli-json');
 
 const ROOT = path.join(__dirname, '..');
 const argv = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1] : dflt;
-};
-/** "4-13" or "4,5,6" → [4, 5, …]. */
-function seedList(text) {
-  const m = /^(\d+)-(\d+)$/.exec(text);
-  if (m) return Array.from({ length: Number(m[2]) - Number(m[1]) + 1 }, (_, i) => Number(m[1]) + i);
-  return text.split(',').map(Number);
-}
+const opt = (name, dflt) => flagValue(argv, name, dflt);
 const ns = opt('n', '32,128').split(',').map(Number);
 const seeds = seedList(opt('seeds', '4-13'));
 // The reference: the CLI's default recipe (lg.DEFAULT_RECIPE.stage2.key: lm-task-long, then head

@@ -18,13 +18,11 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
+const { flagValue } = require('./lib/args');
 
 const ROOT = path.join(__dirname, '..');
 const argv = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1] : dflt;
-};
+const opt = (name, dflt) => flagValue(argv, name, dflt);
 const LRS = opt('lrs', '1e-3,3e-4').split(',').map(Number);
 const NS = opt('n', '32,128').split(',').map(Number);
 const SEEDS = [1, 2, 3];

@@ -20,18 +20,11 @@
 const cp = require('child_process');
 const fs = require('fs');
 const path = require('path');
+const { flagValue, seedList } = require('./lib/args');
 
 const ROOT = path.join(__dirname, '..');
 const argv = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1] : dflt;
-};
-function seedList(text) {
-  const m = /^(\d+)-(\d+)$/.exec(text);
-  if (m) return Array.from({ length: Number(m[2]) - Number(m[1]) + 1 }, (_, i) => Number(m[1]) + i);
-  return text.split(',').map(Number);
-}
+const opt = (name, dflt) => flagValue(argv, name, dflt);
 const NS = opt('n', '32,128').split(',').map(Number);
 const SEEDS = seedList(opt('seeds', '4-13'));
 const PRETRAINED = 'data/checkpoints/lm-task';
