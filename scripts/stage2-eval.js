@@ -40,5 +40,8 @@ const MODELS = [
     out.models[m.key] = { dir: m.dir, what: m.what, ...(m.command ? { command: m.command } : {}), natsPerToken: nats, bitsPerByte: lg.bitsPerByte(nats, ids.length, bytes), tokens: ids.length };
     console.log(`${m.key.padEnd(11)} ${nats.toFixed(3)} nats/token, ${lg.bitsPerByte(nats, ids.length, bytes).toFixed(3)} bits/byte  (${m.dir})`);
   }
-  fs.writeFileSync(file, JSON.stringify(out, null, 1) + '\n');
+  // Whole or not at all: a temporary file, then renamed over the old one.
+  const tmp = `${file}.tmp-${process.pid}`;
+  fs.writeFileSync(tmp, JSON.stringify(out, null, 1) + '\n');
+  fs.renameSync(tmp, file);
 })().catch((e) => { console.error(e); process.exit(1); });
